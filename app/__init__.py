@@ -1,0 +1,152 @@
+"""HCC Post: the application factory."""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask, Response, request
+from sqlalchemy.exc import IntegrityError
+
+from app.config import INSTANCE_DIR, load_config
+
+log = logging.getLogger(__name__)
+
+JSON_MIMETYPES = ("application/json",)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(load_config())
+    app.config.update(config or {})
+    _ensure_secrets(app)
+    app.config.update(
+        API_TITLE="HCC Post API",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX=None,  # served by app.docs with local assets
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from app import clock
+    from app.db import import_all_models
+    from app.extensions import api, db
+
+    import_all_models()
+    app.extensions["hcc.clock"] = config.get("CLOCK_OBJECT") if config and config.get("CLOCK_OBJECT") \
+        else clock.clock_from_setting(app.config["CLOCK"])
+    db.init_app(app)
+    api.init_app(app, spec_kwargs=_spec_kwargs())
+    _register_blueprints(app, api)
+
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    _register_request_hooks(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _spec_kwargs() -> dict[str, Any]:
+    from app.accounts.auth import BEARER_SCHEME
+
+    problem_schema = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": "string"}}},
+        },
+        "required": ["type", "title", "status", "detail", "code"],
+    }
+    return {
+        "info": {"description": "Carrying administrative-procedure dossiers and their results "
+                                "through the public-utility postal service."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": BEARER_SCHEME,
+            "schemas": {"Problem": problem_schema},
+            "responses": {"Problem": {"description": "An RFC 9457 problem",
+                                      "content": {"application/problem+json": {
+                                          "schema": {"$ref": "#/components/schemas/Problem"}}}}},
+        },
+    }
+
+
+def _register_blueprints(app: Flask, api: Any) -> None:
+    from app.accounts.routes import blp as accounts
+    from app.docs.routes import bp as docs
+    from app.geo.routes import blp as units
+    from app.health.routes import bp as health
+    from app.orgs.routes import blp as orgs
+    from app.shipments.routes import blp as shipments
+
+    for blp in (accounts, units, orgs, shipments):
+        api.register_blueprint(blp)
+    app.register_blueprint(health)
+    app.register_blueprint(docs)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.audit.services import remote_addr
+    from app.errors import problem
+    from app.extensions import db, sqlite_begin
+
+    @app.before_request
+    def _check_body() -> Response | None:
+        remote_addr.set(request.remote_addr)
+        writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        sqlite_begin.set("BEGIN IMMEDIATE" if writes else "BEGIN")
+        has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        if request.method in ("POST", "PUT", "PATCH") and has_body \
+                and request.path.startswith("/api/v1/") \
+                and request.mimetype not in JSON_MIMETYPES:
+            return problem(415, "Unsupported Media Type",
+                           "Send the body as application/json.", "unsupported_media_type",
+                           {"Content-Type": [f"Expected application/json, got {request.mimetype or 'none'}."]})
+        return None
+
+    @app.after_request
+    def _commit_once(response: Response) -> Response:
+        # One commit per request, at the edge; everything before only flushed.
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except IntegrityError as exc:
+            db.session.rollback()
+            log.warning("commit refused by a constraint: %s", exc.orig)
+            return problem(409, "Conflict", "The change conflicts with existing data; nothing was saved.",
+                           "conflict")
+        except Exception:
+            db.session.rollback()
+            log.exception("commit failed")
+            return problem(500, "Internal server error",
+                           "An unexpected error occurred; nothing was saved.", "internal_error")
+        return response
+
+
+def _ensure_secrets(app: Flask) -> None:
+    """Production must set SECRET_KEY and ID_HASH_KEY; the embedded default keeps its own."""
+    missing = [k for k in ("SECRET_KEY", "ID_HASH_KEY") if not app.config.get(k)]
+    if not missing:
+        return
+    if app.config["HCC_ENV"] == "production":
+        raise RuntimeError(f"Set {', '.join(missing)} in the environment for production.")
+    path = INSTANCE_DIR / "secrets.json"
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    for key in missing:
+        if key not in stored:
+            stored[key] = secrets.token_hex(32)
+        app.config[key] = stored[key]
+    path.write_text(json.dumps(stored, indent=2))
+    path.chmod(0o600)

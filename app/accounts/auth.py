@@ -1,0 +1,62 @@
+"""Bearer authentication and role checks for views."""
+from __future__ import annotations
+
+from copy import deepcopy
+from functools import wraps
+from typing import Any, Callable
+
+from flask import g, request
+
+from app.accounts.models import Role, User
+from app.accounts.services import user_for_token
+from app.errors import Forbidden, Unauthorized
+
+BEARER_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                "description": "A session token from POST /api/v1/auth/tokens "
+                                               "or an agency API key."}}
+
+STAFF = (Role.clerk, Role.supervisor)
+ANY_ROLE = tuple(Role)
+
+
+def current_user() -> User:
+    return g.user
+
+
+def authenticate() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <token>'.", code="missing_token")
+    user = user_for_token(secret.strip())
+    if user is None:
+        raise Unauthorized("The token is unknown, expired or revoked.", code="invalid_token")
+    return user
+
+
+def requires(*roles: Role) -> Callable:
+    """Only callers with one of `roles` pass; documents the bearer scheme in OpenAPI."""
+    allowed = frozenset(roles or ANY_ROLE)
+
+    def decorator(func: Callable) -> Callable:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = authenticate()
+            if user.role not in allowed:
+                raise Forbidden(f"The {user.role.value} role may not do this.",
+                                code="role_forbidden")
+            g.user = user
+            return func(*args, **kwargs)
+
+        wrapper._apidoc = deepcopy(getattr(func, "_apidoc", {}))  # type: ignore[attr-defined]
+        manual = wrapper._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
+        manual["security"] = [{"bearerAuth": []}]
+        names = ", ".join(sorted(r.value for r in allowed))
+        manual.setdefault("description", "")
+        manual["description"] = (manual["description"] + f"\n\nRoles: {names}.").strip()
+        responses = manual.setdefault("responses", {})
+        responses.setdefault("401", {"$ref": "#/components/responses/Problem"})
+        responses.setdefault("403", {"$ref": "#/components/responses/Problem"})
+        return wrapper
+
+    return decorator

@@ -1,0 +1,42 @@
+"""Settings from the environment, with paths anchored to the repository."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("HCC_INSTANCE_DIR", REPO_ROOT / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config() -> dict:
+    """Read every setting once, when the app is created (never at import)."""
+    return {
+        "HCC_ENV": os.environ.get("HCC_ENV", "development"),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hcc.db'}"
+        ),
+        # Keys: set both in production; the embedded default makes and keeps its own.
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "ID_HASH_KEY": os.environ.get("ID_HASH_KEY"),
+        "TOKEN_TTL_SECONDS": _int("TOKEN_TTL_SECONDS", 12 * 3600),
+        "IDEMPOTENCY_TTL_SECONDS": _int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # S10 service indicators per service (SPEC §4).
+        "S10_INDICATOR_INTAKE": os.environ.get("S10_INDICATOR_INTAKE", "HA"),
+        "S10_INDICATOR_RETURN": os.environ.get("S10_INDICATOR_RETURN", "HB"),
+        "DOSSIER_CODE_STRICT": _bool("DOSSIER_CODE_STRICT", False),
+        "PROVINCE_CODE": os.environ.get("PROVINCE_CODE", "38"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "CLOCK": os.environ.get("HCC_CLOCK", "system"),
+    }

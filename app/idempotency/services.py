@@ -1,0 +1,81 @@
+"""Idempotency-Key records: claim a key, replay the first answer, refuse a changed body."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.errors import Conflict
+from app.extensions import db
+from app.idempotency.models import IdempotencyRecord
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: str
+    location: str | None
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (method.encode(), b"\0", path.encode(), b"\0", body):
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def claim(user_id: int, key: str, print_: str, ttl_seconds: int) -> IdempotencyRecord | StoredResponse:
+    """Claim `key` in this transaction, or return the answer stored under it.
+
+    The claim is a row insert: a concurrent request with the same key blocks on the
+    unique index until the first one commits (then replays its answer) or rolls back
+    (then proceeds itself).
+    """
+    existing = _find(user_id, key, ttl_seconds)
+    if existing is None:
+        record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_,
+                                   created_at=clock.now())
+        try:
+            with db.session.begin_nested():
+                db.session.add(record)
+        except IntegrityError:
+            existing = _find(user_id, key, ttl_seconds)
+            if existing is None:
+                raise Conflict("A request with this Idempotency-Key is in progress; retry.",
+                               code="idempotency_in_progress") from None
+        else:
+            return record
+    if existing.fingerprint != print_:
+        raise Conflict("This Idempotency-Key was used with a different request.",
+                       code="idempotency_key_reused")
+    if existing.status_code is None:
+        raise Conflict("A request with this Idempotency-Key is in progress; retry.",
+                       code="idempotency_in_progress")
+    return StoredResponse(existing.status_code, existing.response_body or "", existing.location)
+
+
+def complete(record: IdempotencyRecord, status_code: int, body: str, location: str | None) -> None:
+    record.status_code = status_code
+    record.response_body = body
+    record.location = location
+
+
+def purge_expired(ttl_seconds: int) -> int:
+    cutoff = clock.now() - timedelta(seconds=ttl_seconds)
+    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    return result.rowcount or 0
+
+
+def _find(user_id: int, key: str, ttl_seconds: int) -> IdempotencyRecord | None:
+    cutoff = clock.now() - timedelta(seconds=ttl_seconds)
+    record = db.session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    if record is not None and record.created_at < cutoff:
+        db.session.delete(record)
+        db.session.flush()
+        return None
+    return record

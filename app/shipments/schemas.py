@@ -1,0 +1,194 @@
+"""Request and response bodies of shipments (SPEC §7); In and Out kept apart."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.fields import ID_PATTERNS, Phone, StrictInteger, Text, normalise_id_number
+from app.shipments.models import Service, Status
+
+BENEFICIARY_CATEGORIES = (
+    "revolutionary_pre1945", "heroic_mother", "hero", "war_invalid", "sick_soldier",
+    "agent_orange", "political_prisoner", "martyr_family", "poor_household", "difficult_area",
+)
+MAX_WEIGHT_G = 30_000
+MAX_COLLECT_FEE_VND = 50_000_000
+UNIT_CODE = validate.Regexp(r"^\d{5}$", error="A commune code is 5 digits.")
+
+
+class DossierIn(Schema):
+    code = Text(required=True, max_length=64)
+    procedure = Text(load_default=None, max_length=300)
+
+
+class AddressIn(Schema):
+    line = Text(required=True, max_length=300)
+    unit_code = fields.String(required=True, validate=UNIT_CODE)
+
+
+class PartyIn(Schema):
+    name = Text(required=True, max_length=200)
+    phone = Phone(required=True)
+    address = fields.Nested(AddressIn, required=True)
+
+
+class RecipientIn(PartyIn):
+    id_number = fields.String(load_default=None, validate=validate.Length(min=6, max=20))
+    id_type = fields.String(load_default=None, validate=validate.OneOf(tuple(ID_PATTERNS)))
+
+    @validates_schema
+    def _id_number(self, data: dict, **_kw: object) -> None:
+        if data.get("id_number") is None:
+            if data.get("id_type") is not None:
+                raise ValidationError("Give id_number with id_type.", "id_number")
+            return
+        try:
+            data["id_type"], data["id_number"] = normalise_id_number(data["id_number"], data["id_type"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "id_number") from None
+
+
+class ItemIn(Schema):
+    name = Text(required=True, max_length=300)
+    original = fields.Boolean(required=True, truthy={True}, falsy={False})
+    count = StrictInteger(required=True, validate=validate.Range(min=1, max=999))
+
+
+class BeneficiaryIn(Schema):
+    category = fields.String(required=True, validate=validate.OneOf(BENEFICIARY_CATEGORIES))
+    certificate = Text(required=True, max_length=100)
+
+
+class ShipmentIn(Schema):
+    service = fields.Enum(Service, by_value=True, required=True)
+    dossier = fields.Nested(DossierIn, required=True)
+    agency_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    office_code = fields.String(load_default=None, metadata={
+        "description": "Supervisors only: the office taking the item (defaults to the agency's)."})
+    sender = fields.Nested(PartyIn, required=True)
+    recipient = fields.Nested(RecipientIn, required=True)
+    weight_g = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_WEIGHT_G))
+    items = fields.List(fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=100))
+    beneficiary = fields.Nested(BeneficiaryIn, load_default=None, allow_none=True)
+    collect_fee_vnd = StrictInteger(load_default=0, validate=validate.Range(min=0, max=MAX_COLLECT_FEE_VND))
+    accepted_on = fields.Date(load_default=None, metadata={
+        "description": "Date the fee and due date are computed for (province time); default today."})
+
+
+class CancelIn(Schema):
+    reason = Text(load_default=None, max_length=300)
+
+
+class ShipmentQuery(Schema):
+    status = fields.Enum(Status, by_value=True, load_default=None)
+    service = fields.Enum(Service, by_value=True, load_default=None)
+    agency = fields.String(load_default=None, metadata={"description": "Agency code."})
+    office = fields.String(load_default=None, metadata={"description": "Office code."})
+    dossier_code = fields.String(load_default=None)
+    created_from = fields.Date(load_default=None, metadata={"description": "Inclusive, province time."})
+    created_to = fields.Date(load_default=None, metadata={"description": "Inclusive, province time."})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None)
+
+
+class AddressOut(Schema):
+    line = fields.String()
+    unit_code = fields.String()
+    unit_name = fields.String()
+    province_code = fields.String()
+
+
+class PartyOut(Schema):
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    address = fields.Nested(AddressOut)
+
+
+class RecipientOut(PartyOut):
+    id_type = fields.String(allow_none=True)
+    id_last4 = fields.String(allow_none=True, metadata={"description": "Only the last four are kept."})
+
+
+class ItemOut(Schema):
+    name = fields.String()
+    original = fields.Boolean()
+    count = fields.Integer()
+
+
+class EventOut(Schema):
+    event = fields.String()
+    upu_code = fields.String(allow_none=True)
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+    office_code = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class FeeLineOut(Schema):
+    code = fields.String()
+    label = fields.String()
+    amount_vnd = fields.Integer()
+
+
+class FeeOut(Schema):
+    zone = fields.String()
+    distance_km = fields.Float()
+    lines = fields.List(fields.Nested(FeeLineOut))
+    gross_vnd = fields.Integer()
+    discount_vnd = fields.Integer()
+    total_vnd = fields.Integer()
+    vat_vnd = fields.Integer()
+    policy = fields.String(allow_none=True)
+    subsidy_budget_vnd = fields.Integer()
+    subsidy_post_vnd = fields.Integer()
+    tariff_version = fields.String()
+
+
+class DossierOut(Schema):
+    code = fields.String()
+    procedure = fields.String(allow_none=True)
+
+
+class BeneficiaryOut(Schema):
+    category = fields.String()
+    certificate = fields.String()
+
+
+class ShipmentOut(Schema):
+    tracking_number = fields.String()
+    service = fields.Enum(Service, by_value=True)
+    status = fields.Enum(Status, by_value=True)
+    dossier = fields.Nested(DossierOut)
+    agency_code = fields.String()
+    office_code = fields.String()
+    courier = fields.String(allow_none=True, metadata={"description": "Assigned courier's username."})
+    sender = fields.Nested(PartyOut)
+    recipient = fields.Nested(RecipientOut)
+    weight_g = fields.Integer()
+    items = fields.List(fields.Nested(ItemOut))
+    beneficiary = fields.Nested(BeneficiaryOut, allow_none=True)
+    collect_fee_vnd = fields.Integer()
+    accepted_on = fields.Date()
+    due_date = fields.Date(allow_none=True)
+    fee = fields.Nested(FeeOut, allow_none=True, metadata={
+        "description": "Frozen at creation by the fee engine; null while no tariff prices it."})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    events = fields.List(fields.Nested(EventOut))
+
+
+class ShipmentSummaryOut(Schema):
+    tracking_number = fields.String()
+    service = fields.Enum(Service, by_value=True)
+    status = fields.Enum(Status, by_value=True)
+    dossier_code = fields.String()
+    agency_code = fields.String()
+    office_code = fields.String()
+    recipient_name = fields.String()
+    due_date = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ShipmentPage(Schema):
+    items = fields.List(fields.Nested(ShipmentSummaryOut))
+    next_cursor = fields.String(allow_none=True)
