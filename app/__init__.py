@@ -14,6 +14,8 @@ from app.config import INSTANCE_DIR, load_config
 log = logging.getLogger(__name__)
 
 JSON_MIMETYPES = ("application/json",)
+# Uploads that are not JSON, by path: the bulk return shipments CSV (app/pickups/routes.py).
+UPLOAD_MIMETYPES = {"/api/v1/pickups/returns.csv": ("text/csv", "multipart/form-data")}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -82,13 +84,24 @@ def _spec_kwargs() -> dict[str, Any]:
 
 def _register_blueprints(app: Flask, api: Any) -> None:
     from app.accounts.routes import blp as accounts
+    from app.delivery.routes import blp as delivery
+    from app.dispatch.routes import blp as dispatch
     from app.docs.routes import bp as docs
+    from app.fees.routes import blp as fees
     from app.geo.routes import blp as units
+    from app.handovers.routes import blp as handovers
     from app.health.routes import bp as health
+    from app.labels.routes import blp as labels
+    from app.money.routes import blp as money
+    from app.notifications.routes import blp as webhooks
     from app.orgs.routes import blp as orgs
+    from app.pickups.routes import blp as pickups
+    from app.scans.routes import blp as scans
     from app.shipments.routes import blp as shipments
+    from app.tracking.routes import blp as tracking
 
-    for blp in (accounts, units, orgs, shipments):
+    for blp in (accounts, units, orgs, shipments, fees, labels, webhooks, scans, delivery, tracking,
+                handovers, pickups, money, dispatch):
         api.register_blueprint(blp)
     app.register_blueprint(health)
     app.register_blueprint(docs)
@@ -96,7 +109,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app.audit.services import remote_addr
-    from app.errors import problem
+    from app.errors import problem, unreadable_input
     from app.extensions import db, sqlite_begin
 
     @app.before_request
@@ -105,13 +118,23 @@ def _register_request_hooks(app: Flask) -> None:
         writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
         sqlite_begin.set("BEGIN IMMEDIATE" if writes else "BEGIN")
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
-        if request.method in ("POST", "PUT", "PATCH") and has_body \
-                and request.path.startswith("/api/v1/") \
-                and request.mimetype not in JSON_MIMETYPES:
+        json_body = request.method in ("POST", "PUT", "PATCH") and has_body
+        if not request.path.startswith("/api/v1/"):
+            return None
+        if json_body and request.mimetype in UPLOAD_MIMETYPES.get(request.path, ()):
+            return unreadable_input(request, json_body=False)
+        if json_body and request.mimetype not in JSON_MIMETYPES:
             return problem(415, "Unsupported Media Type",
                            "Send the body as application/json.", "unsupported_media_type",
                            {"Content-Type": [f"Expected application/json, got {request.mimetype or 'none'}."]})
-        return None
+        return unreadable_input(request, json_body=json_body)
+
+    @app.teardown_request
+    def _forget_request(_exc: BaseException | None) -> None:
+        # Context variables outlive the request in its thread; later work must not inherit them
+        # (a leaked BEGIN IMMEDIATE holds SQLite's write lock for whatever runs next).
+        remote_addr.set(None)
+        sqlite_begin.set("BEGIN")
 
     @app.after_request
     def _commit_once(response: Response) -> Response:

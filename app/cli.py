@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
+from app.notifications.cli import outbox_group
 
 
 def register_cli(app: Flask) -> None:
@@ -13,9 +15,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
     app.cli.add_command(setup)
+    app.cli.add_command(outbox_group)
 
 
-@click.group("db", help="Database schema (Alembic).")
+@click.group("db", cls=AppGroup, help="Database schema (Alembic).")
 def db_group() -> None:
     pass
 
@@ -55,7 +58,7 @@ def db_check() -> None:
     click.echo("Models and migrations agree.")
 
 
-@click.group("units", help="Administrative units.")
+@click.group("units", cls=AppGroup, help="Administrative units.")
 def units_group() -> None:
     pass
 
@@ -70,7 +73,7 @@ def units_load() -> None:
     click.echo(f"Loaded {provinces} provinces and {communes} communes.")
 
 
-@click.group("demo", help="Demo data.")
+@click.group("demo", cls=AppGroup, help="Demo data.")
 def demo_group() -> None:
     pass
 
@@ -91,7 +94,7 @@ def _print_demo_users(users: list[tuple[str, str, bool]]) -> None:
         click.echo(f"  {username:<11} {password}{'' if created else '  (existing)'}")
 
 
-@click.group("users", help="User accounts.")
+@click.group("users", cls=AppGroup, help="User accounts.")
 def users_group() -> None:
     pass
 
@@ -137,11 +140,14 @@ def users_api_key(username: str, name: str) -> None:
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--demo/--no-demo", default=True, help="Load demo data on a new database.")
 def setup(demo: bool) -> None:
-    """Migrate, load units when missing, and demo data on a new database. Safe to re-run."""
+    """Migrate; load units, and the default tariff and policies, when missing; demo data
+    on a new database. Safe to re-run."""
     from app import migrate
     from app.demo.data import demo_loaded, load_demo
+    from app.fees.services import load_defaults, tariffs_loaded
     from app.geo.services import load_units, units_loaded
 
     migrate.upgrade()
@@ -150,6 +156,11 @@ def setup(demo: bool) -> None:
         provinces, communes = load_units()
         db.session.commit()
         click.echo(f"Loaded {provinces} provinces and {communes} communes.")
+    if not tariffs_loaded():
+        # A post office cannot price anything without a tariff (SPEC §5 defaults).
+        load_defaults()
+        db.session.commit()
+        click.echo("Loaded the default tariff and discount policies.")
     if demo and not demo_loaded():
         users = load_demo()
         db.session.commit()

@@ -39,4 +39,24 @@ def load_config() -> dict:
         "PROVINCE_CODE": os.environ.get("PROVINCE_CODE", "38"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "CLOCK": os.environ.get("HCC_CLOCK", "system"),
+        # Notifications (SPEC §9): SMS adapter, outbox retries, agency webhooks.
+        "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "log"),
+        "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL"),
+        "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN"),
+        "SMS_HTTP_TIMEOUT_SECONDS": _int("SMS_HTTP_TIMEOUT_SECONDS", 10),
+        "SMS_ASCII_FOLD": _bool("SMS_ASCII_FOLD", False),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 10),
+        "OUTBOX_BACKOFF_BASE_SECONDS": _int("OUTBOX_BACKOFF_BASE_SECONDS", 30),
+        "OUTBOX_BACKOFF_MAX_SECONDS": _int("OUTBOX_BACKOFF_MAX_SECONDS", 3600),
+        "WEBHOOK_DISABLE_AFTER_FAILURES": _int("WEBHOOK_DISABLE_AFTER_FAILURES", 10),
+        "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_ALLOW_HTTP": _bool("WEBHOOK_ALLOW_HTTP", False),
+        # Scans and proofs of delivery: how far ahead of the server clock a device may be.
+        "SCAN_CLOCK_SKEW_SECONDS": _int("SCAN_CLOCK_SKEW_SECONDS", 300),
+        "DELIVERY_SIGNATURE_MAX_BYTES": _int("DELIVERY_SIGNATURE_MAX_BYTES", 100 * 1024),
+        "DELIVERY_PHOTO_MAX_BYTES": _int("DELIVERY_PHOTO_MAX_BYTES", 1024 * 1024),
+        # Public tracking: requests per minute per client address (0: no limit), per process.
+        "TRACKING_RATE_LIMIT_PER_MINUTE": _int("TRACKING_RATE_LIMIT_PER_MINUTE", 60),
+        # Public tracking answers are kept this long per process (0: always read afresh).
+        "TRACKING_CACHE_SECONDS": _int("TRACKING_CACHE_SECONDS", 30),
     }

@@ -64,7 +64,14 @@ def import_all_models() -> None:
     """Register every feature's models on Base.metadata (Alembic and tests need all)."""
     from app.accounts import models as _accounts  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
+    from app.delivery import models as _delivery  # noqa: F401
+    from app.dispatch import models as _dispatch  # noqa: F401
+    from app.fees import models as _fees  # noqa: F401
     from app.geo import models as _geo  # noqa: F401
+    from app.handovers import models as _handovers  # noqa: F401
     from app.idempotency import models as _idem  # noqa: F401
+    from app.money import models as _money  # noqa: F401
+    from app.notifications import models as _notifications  # noqa: F401
     from app.orgs import models as _orgs  # noqa: F401
+    from app.pickups import models as _pickups  # noqa: F401
     from app.shipments import models as _shipments  # noqa: F401

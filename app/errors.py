@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Request, Response, json
 from werkzeug.exceptions import HTTPException
+
+from app.text import unstorable, unstorable_path
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,12 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
+    title = "Service unavailable"
+
+
 def problem(status: int, title: str, detail: str, code: str,
             errors: dict[str, list[str]] | None = None, **extra: Any) -> Response:
     body: dict[str, Any] = {
@@ -81,6 +90,42 @@ def problem(status: int, title: str, detail: str, code: str,
     return resp
 
 
+def malformed_json() -> Response:
+    return problem(400, "Malformed JSON", "The request body is not valid JSON.",
+                   "malformed_json", {"_body": ["Invalid JSON body."]})
+
+
+# JSON escapes that decode to NUL or to half of a surrogate pair.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def unreadable_input(req: Request, *, json_body: bool) -> Response | None:
+    """Input the parsers or the database would choke on, refused before any view runs.
+
+    webargs turns only syntax errors into a 400; nesting deeper than the parser's stack
+    (RecursionError) and integers too long to convert (ValueError) would escape as 500s,
+    and so would strings no database can store (NUL, unpaired surrogates).
+    """
+    for name, value in [*req.args.items(multi=True), *(req.view_args or {}).items()]:
+        if unstorable(f"{name}{value}"):
+            return _unstorable_problem(name)
+    if not json_body:
+        return None
+    raw = req.get_data(cache=True)
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return malformed_json()
+    path = unstorable_path(value) if _RISKY_ESCAPE.search(raw) else None
+    return _unstorable_problem(path) if path else None
+
+
+def _unstorable_problem(field: str) -> Response:
+    message = "NUL characters and unpaired surrogates are not allowed."
+    return problem(422, "Validation failed", f"{field}: {message}", "validation_error",
+                   {field: [message]})
+
+
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn marshmallow's nested messages into {"recipient.phone": [...]}."""
     out: dict[str, list[str]] = {}
@@ -92,7 +137,8 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
                 for k, v in sub.items():
                     out.setdefault(k, []).extend(v)
                 continue
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # A nested object of the wrong type reports under "_schema": name the object itself.
+            name = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
             for k, v in flatten_messages(value, name).items():
                 out.setdefault(k, []).extend(v)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
@@ -121,14 +167,17 @@ def http_exception_to_problem(exc: HTTPException) -> Response:
     if messages is not None:
         errors = flatten_messages(messages)
         if status == 400 and "_body" in errors or any("Invalid JSON" in m for ms in errors.values() for m in ms):
-            return problem(400, "Malformed JSON", "The request body is not valid JSON.",
-                           "malformed_json", {"_body": ["Invalid JSON body."]})
+            return malformed_json()
         fields = ", ".join(sorted(errors))
         return problem(422, "Validation failed", f"Invalid fields: {fields}",
                        "validation_error", errors)
     detail = exc.description or exc.name
     code = _HTTP_CODES.get(status, "http_error")
-    return problem(status, exc.name, detail, code)
+    resp = problem(status, exc.name, detail, code)
+    for name, value in exc.get_headers():  # e.g. Allow, which a 405 must carry (RFC 9110)
+        if name.lower() != "content-type":
+            resp.headers[name] = value
+    return resp
 
 
 def register_error_handlers(app: Flask) -> None:

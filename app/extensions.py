@@ -5,9 +5,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, current_app
-from flask_smorest import Api
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from app.docs.openapi import ProblemApi
 
 
 class Database:
@@ -77,7 +78,7 @@ def make_engine(url: str) -> Engine:
 
 
 db = Database()
-api = Api()
+api = ProblemApi()
 
 
 def get_db() -> Database:

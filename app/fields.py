@@ -28,8 +28,8 @@ class Text(fields.String):
 
 _PHONE_CLEAN = re.compile(r"[\s.\-()]")
 # Mobile: 0 + 3/5/7/8/9 + 8 digits. Fixed line: 02 + area code + number, 11 digits.
-_MOBILE = re.compile(r"^0[35789]\d{8}$")
-_LANDLINE = re.compile(r"^02\d{9}$")
+_MOBILE = re.compile(r"0[35789][0-9]{8}")
+_LANDLINE = re.compile(r"02[0-9]{9}")
 
 
 def normalise_phone(value: str) -> str:
@@ -38,7 +38,7 @@ def normalise_phone(value: str) -> str:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    if not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
+    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
         raise ValidationError(
             "Not a Vietnamese phone number: a 10-digit mobile (09x, 03x, 05x, 07x, 08x) "
             "or an 11-digit fixed line (02x).")
@@ -51,9 +51,9 @@ class Phone(fields.String):
 
 
 ID_PATTERNS = {
-    "cccd": (re.compile(r"^\d{12}$"), "A CCCD number is 12 digits."),
-    "cmnd": (re.compile(r"^\d{9}$"), "A CMND number is 9 digits."),
-    "passport": (re.compile(r"^[A-Z0-9]{6,12}$"), "A passport number is 6-12 letters or digits."),
+    "cccd": (re.compile(r"[0-9]{12}"), "A CCCD number is 12 digits."),
+    "cmnd": (re.compile(r"[0-9]{9}"), "A CMND number is 9 digits."),
+    "passport": (re.compile(r"[A-Z0-9]{6,12}"), "A passport number is 6-12 letters or digits."),
 }
 
 
@@ -61,14 +61,14 @@ def normalise_id_number(value: str, id_type: str | None) -> tuple[str, str]:
     """Return (id_type, number); the type is inferred from 12 or 9 digits when absent."""
     number = re.sub(r"[\s.\-]", "", value).upper()
     if id_type is None:
-        if ID_PATTERNS["cccd"][0].match(number):
+        if ID_PATTERNS["cccd"][0].fullmatch(number):
             return "cccd", number
-        if ID_PATTERNS["cmnd"][0].match(number):
+        if ID_PATTERNS["cmnd"][0].fullmatch(number):
             return "cmnd", number
         raise ValidationError("An ID number is a 12-digit CCCD or a 9-digit CMND "
                               "(give id_type 'passport' for a passport).")
     pattern, message = ID_PATTERNS[id_type]
-    if not pattern.match(number):
+    if not pattern.fullmatch(number):
         raise ValidationError(message)
     return id_type, number
 

@@ -99,7 +99,7 @@ def _transaction(app: Flask, clock: FixedClock) -> Iterator[None]:
         _db.session.remove()
         outer.rollback()
         conn.close()
-        _db.bind_to(_db.engine, join_transaction_mode="conservative_savepoint")
+        _db.bind_to(_db.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture
@@ -160,3 +160,17 @@ def shipment_body() -> Callable[..., dict[str, Any]]:
         return body
 
     return make
+
+
+def assert_problem(resp: Any, status: int, code: str | None = None, *fields: str) -> dict[str, Any]:
+    """Check an RFC 9457 answer (SPEC §7) and return its body; `fields` must be named in `errors`."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.content_type == "application/problem+json"
+    body = resp.get_json()
+    assert {"type", "title", "status", "detail", "code"} <= body.keys(), body
+    assert body["status"] == status and body["type"].endswith("/" + body["code"])
+    if code is not None:
+        assert body["code"] == code, body
+    for field in fields:
+        assert field in body.get("errors", {}), body
+    return body

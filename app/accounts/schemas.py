@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.accounts.models import Role
+from app.accounts.services import USERNAME, USERNAME_RULE
 from app.fields import Text
 
 
@@ -28,8 +29,7 @@ class TokenOut(Schema):
 
 
 class UserIn(Schema):
-    username = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9._-]{1,63}$", error="Lower-case letters, digits, '.', '_' or '-'."))
+    username = fields.String(required=True, validate=validate.Regexp(USERNAME, error=USERNAME_RULE))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=256))
     full_name = Text(required=True, max_length=200)
     role = fields.Enum(Role, by_value=True, required=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,13 +13,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.accounts.models import ApiToken, Role, TokenKind, User
 from app.audit.services import record as audit
-from app.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Agency, Office
+from app.text import nfc
 
 SESSION_PREFIX = "hcc_"
 API_KEY_PREFIX = "hcck_"
 MIN_PASSWORD_LENGTH = 10
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+USERNAME_RULE = "2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
 # Compared against when the username is unknown, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -37,6 +41,8 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
                 office_code: str | None = None, agency_code: str | None = None,
                 actor: User | None = None) -> User:
     username = username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise ValidationFailed("username", USERNAME_RULE)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -54,7 +60,7 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
         raise ValidationFailed("office_code", f"A {role.value} belongs to an office.")
     if role is Role.agency and agency is None:
         raise ValidationFailed("agency_code", "An agency officer belongs to an agency.")
-    user = User(username=username, full_name=full_name, role=role,
+    user = User(username=username, full_name=nfc(full_name), role=role,
                 password_hash=generate_password_hash(password, method="scrypt"),
                 office=office, agency=agency)
     db.session.add(user)
@@ -88,6 +94,18 @@ def create_api_key(user: User, name: str, actor: User) -> IssuedToken:
     issued = _issue(user, TokenKind.api_key, None, name=name)
     audit(actor, "api_key.create", "user", user.id, {"key_prefix": issued.record.prefix})
     return issued
+
+
+def key_owner(actor: User, username: str | None) -> User:
+    """Whose key the caller is making: an admin names any agency account, others key themselves."""
+    if username is None or username.strip().lower() == actor.username:
+        return actor
+    if actor.role is not Role.admin:
+        raise Forbidden("Only an admin may create keys for another account.", code="role_forbidden")
+    owner = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if owner is None:
+        raise ValidationFailed("username", f"No user {username!r}.", code="unknown_user")
+    return owner
 
 
 def revoke_api_key(key_id: int, actor: User) -> None:

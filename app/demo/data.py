@@ -7,6 +7,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.orgs.services import agency_by_code, create_agency, create_office, office_by_code
 from app.extensions import db
+from app.fees.services import load_defaults as load_fee_defaults
 
 OPENING_HOURS = "Thứ Hai–Thứ Sáu 7:00–17:00; Thứ Bảy 7:30–11:30"
 
@@ -54,13 +55,15 @@ def demo_password(username: str) -> str:
 
 
 def load_demo() -> list[tuple[str, str, bool]]:
-    """Load offices, agencies and one user per role; returns (username, password, created)."""
+    """Load offices, agencies, the default tariff and policies, and one user per role;
+    returns (username, password, created)."""
     for office in OFFICES:
         if office_by_code(office["code"]) is None:
             create_office(None, opening_hours=OPENING_HOURS, **office)
     for agency in AGENCIES:
         if agency_by_code(agency["code"]) is None:
             create_agency(None, **agency)
+    load_fee_defaults()
     users = []
     for spec in USERS:
         exists = db.session.scalar(select(User.id).where(User.username == spec["username"]))

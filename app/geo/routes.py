@@ -17,7 +17,7 @@ class Units(MethodView):
     @blp.response(200, schemas.UnitList)
     def get(self, args: dict):
         """Search communes by name (accent-insensitive) or code, optionally in one province."""
-        return {"items": services.search_communes(args["q"], args["province"], args["limit"])}
+        return services.search_communes(args["q"], args["province"], args["limit"], args["cursor"])
 
 
 @blp.route("/convert")

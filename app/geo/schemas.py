@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.fields import Text
+
 
 class UnitQuery(Schema):
-    q = fields.String(load_default=None, validate=validate.Length(max=100),
-                      metadata={"description": "Name, accent-insensitive ('bim son'), or a code."})
-    province = fields.String(load_default=None, validate=validate.Regexp(r"^\d{2}$"))
+    q = Text(load_default=None, min_length=0, max_length=100,
+             metadata={"description": "Name, accent-insensitive ('bim son'), or a code."})
+    province = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{2}$"))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=500),
+                           metadata={"description": "next_cursor of the previous page."})
 
 
 class CommuneOut(Schema):
@@ -22,6 +26,7 @@ class CommuneOut(Schema):
 
 class UnitList(Schema):
     items = fields.List(fields.Nested(CommuneOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 class ConvertQuery(Schema):

@@ -1,12 +1,18 @@
 """Administrative units: loading from vietnamadminunits, search, legacy conversion."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select, tuple_
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.geo.models import Commune, Province
-from app.text import fold, nfc
+from app.text import fold, nfc, unstorable
 
 
 def load_units() -> tuple[int, int]:
@@ -45,14 +51,43 @@ def units_loaded() -> bool:
     return db.session.scalar(select(func.count()).select_from(Commune)) > 0
 
 
-def search_communes(q: str | None, province: str | None, limit: int) -> list[Commune]:
-    stmt = select(Commune).order_by(Commune.province_code, Commune.search_key).limit(limit)
+@dataclass(frozen=True)
+class CommunePage:
+    items: list[Commune]
+    next_cursor: str | None
+
+
+def search_communes(q: str | None, province: str | None, limit: int,
+                    cursor: str | None = None) -> CommunePage:
+    """Communes by province, then folded name, then code: a total order the cursor resumes."""
+    position = tuple_(Commune.province_code, Commune.search_key, Commune.code)
+    stmt = select(Commune).order_by(*position.clauses).limit(limit + 1)
     if province:
         stmt = stmt.where(Commune.province_code == province)
     if q:
         key = fold(q)
         stmt = stmt.where(or_(Commune.code == q.strip(), Commune.search_key.contains(key, autoescape=True)))
-    return list(db.session.scalars(stmt))
+    if cursor:
+        stmt = stmt.where(position > tuple_(*_decode_cursor(cursor)))
+    rows = list(db.session.scalars(stmt))
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = _encode_cursor(last.province_code, last.search_key, last.code) if last else None
+    return CommunePage(rows[:limit], next_cursor)
+
+
+def _encode_cursor(*position: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str, str]:
+    try:
+        province, key, code = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (re.fullmatch(r"\d{2}", province) and re.fullmatch(r"\d{5}", code)
+                and isinstance(key, str) and len(key) <= 200 and not unstorable(key)):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error):  # JSON and UTF-8 errors are ValueErrors
+        raise ValidationFailed("cursor", "Not a cursor this API issued.", code="invalid_cursor") from None
+    return province, key, code
 
 
 def get_commune(code: str) -> Commune | None:

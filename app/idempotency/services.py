@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,8 +23,14 @@ class StoredResponse:
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
+    """Digest of the request; a JSON body counts by its value, not its key order or spacing."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False,
+                               separators=(",", ":")).encode() if body else b""
+    except (ValueError, RecursionError):
+        canonical = body
     digest = hashlib.sha256()
-    for part in (method.encode(), b"\0", path.encode(), b"\0", body):
+    for part in (method.encode(), b"\0", path.encode(), b"\0", canonical):
         digest.update(part)
     return digest.hexdigest()
 
@@ -31,30 +38,31 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def claim(user_id: int, key: str, print_: str, ttl_seconds: int) -> IdempotencyRecord | StoredResponse:
     """Claim `key` in this transaction, or return the answer stored under it.
 
-    The claim is a row insert: a concurrent request with the same key blocks on the
-    unique index until the first one commits (then replays its answer) or rolls back
-    (then proceeds itself).
+    The claim is a row insert, tried first: a concurrent request with the same key
+    blocks on the unique index until the first one commits (then replays its answer)
+    or rolls back (then proceeds itself).
     """
-    existing = _find(user_id, key, ttl_seconds)
-    if existing is None:
-        record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_,
-                                   created_at=clock.now())
-        try:
-            with db.session.begin_nested():
-                db.session.add(record)
-        except IntegrityError:
-            existing = _find(user_id, key, ttl_seconds)
-            if existing is None:
-                raise Conflict("A request with this Idempotency-Key is in progress; retry.",
-                               code="idempotency_in_progress") from None
-        else:
-            return record
+    cutoff = clock.now() - timedelta(seconds=ttl_seconds)
+    # A plain DELETE: two requests may remove the same expired row, the second finds none.
+    db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key,
+        IdempotencyRecord.created_at < cutoff), execution_options={"synchronize_session": False})
+    record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_, created_at=clock.now())
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+        return record
+    except IntegrityError:
+        pass
+    existing = db.session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    if existing is None or existing.status_code is None:
+        # Gone again (purged) or committed without an answer: nothing to replay yet.
+        raise Conflict("A request with this Idempotency-Key is in progress; retry.",
+                       code="idempotency_in_progress")
     if existing.fingerprint != print_:
         raise Conflict("This Idempotency-Key was used with a different request.",
                        code="idempotency_key_reused")
-    if existing.status_code is None:
-        raise Conflict("A request with this Idempotency-Key is in progress; retry.",
-                       code="idempotency_in_progress")
     return StoredResponse(existing.status_code, existing.response_body or "", existing.location)
 
 
@@ -69,13 +77,3 @@ def purge_expired(ttl_seconds: int) -> int:
     result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
     return result.rowcount or 0
 
-
-def _find(user_id: int, key: str, ttl_seconds: int) -> IdempotencyRecord | None:
-    cutoff = clock.now() - timedelta(seconds=ttl_seconds)
-    record = db.session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
-    if record is not None and record.created_at < cutoff:
-        db.session.delete(record)
-        db.session.flush()
-        return None
-    return record

@@ -10,7 +10,7 @@ CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$", error="Letters, dig
 class OfficeIn(Schema):
     code = fields.String(required=True, validate=CODE)
     name = Text(required=True, max_length=200)
-    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{5}$"))
+    unit_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{5}$"))
     address_line = Text(required=True)
     phone = Phone(load_default=None)
     opening_hours = Text(load_default=None, max_length=200)
@@ -28,7 +28,7 @@ class OfficeOut(Schema):
 class AgencyIn(Schema):
     code = fields.String(required=True, validate=CODE)
     name = Text(required=True, max_length=200)
-    unit_code = fields.String(required=True, validate=validate.Regexp(r"^\d{5}$"))
+    unit_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{5}$"))
     address_line = Text(required=True)
     office_code = fields.String(required=True)
     phone = Phone(load_default=None)

@@ -20,8 +20,10 @@ CREATORS = (Role.clerk, Role.supervisor, Role.agency)
 
 def _detail(shipment):
     events = services.events_of(shipment)
-    ids = {e.office_id for e in events if e.office_id}
-    codes = dict(db.session.execute(select(Office.id, Office.code).where(Office.id.in_(ids))).all()) if ids else {}
+    codes = {shipment.office_id: shipment.office.code}  # where most events happen
+    missing = {e.office_id for e in events if e.office_id and e.office_id not in codes}
+    if missing:
+        codes.update(db.session.execute(select(Office.id, Office.code).where(Office.id.in_(missing))).all())
     return presenters.shipment_detail(shipment, events, codes)
 
 
@@ -29,7 +31,7 @@ def _detail(shipment):
 class Shipments(MethodView):
     @requires(*CREATORS)
     @idempotent
-    @blp.arguments(schemas.ShipmentIn)
+    @blp.arguments(schemas.ShipmentIn())  # an instance: a class would be built anew per request
     @blp.response(201, schemas.ShipmentOut)
     def post(self, body: dict):
         """Create a shipment for a dossier. Accepts an Idempotency-Key header."""
@@ -38,7 +40,7 @@ class Shipments(MethodView):
         return _detail(shipment), 201, {"Location": location}
 
     @requires()
-    @blp.arguments(schemas.ShipmentQuery, location="query")
+    @blp.arguments(schemas.ShipmentQuery(), location="query")
     @blp.response(200, schemas.ShipmentPage)
     def get(self, args: dict):
         """Search the shipments the caller may see, newest first, with a keyset cursor."""
@@ -59,7 +61,7 @@ class Shipment(MethodView):
 @blp.route("/<tracking_number>/cancel")
 class Cancel(MethodView):
     @requires(*CREATORS)
-    @blp.arguments(schemas.CancelIn)
+    @blp.arguments(schemas.CancelIn())
     @blp.response(200, schemas.ShipmentOut)
     def post(self, body: dict, tracking_number: str):
         """Cancel a shipment that has not been accepted yet."""

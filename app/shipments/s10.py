@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 
 WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-S10_RE = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$")
+# ASCII only, and fullmatch: `\d` would take other scripts' digits, `$` a trailing newline.
+S10_RE = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
 # S10 reserves these first letters for other uses; we never issue them.
 REFUSED_FIRST_LETTERS = frozenset("JKSTW")
 MAX_SERIAL = 99_999_999
 
 
 def check_digit(serial: str) -> int:
-    if len(serial) != 8 or not serial.isdigit():
+    if len(serial) != 8 or not serial.isascii() or not serial.isdigit():
         raise ValueError("an S10 serial is exactly 8 digits")
     remainder = sum(int(d) * w for d, w in zip(serial, WEIGHTS)) % 11
     c = 11 - remainder
@@ -19,7 +20,7 @@ def check_digit(serial: str) -> int:
 
 
 def is_valid(number: str) -> bool:
-    if not S10_RE.match(number):
+    if not S10_RE.fullmatch(number):
         return False
     return check_digit(number[2:10]) == int(number[10])
 

@@ -1,8 +1,12 @@
 """Request and response bodies of shipments (SPEC §7); In and Out kept apart."""
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.fees.schemas import FeeOut  # the fee object lives with the fee engine
 from app.fields import ID_PATTERNS, Phone, StrictInteger, Text, normalise_id_number
 from app.shipments.models import Service, Status
 
@@ -12,7 +16,19 @@ BENEFICIARY_CATEGORIES = (
 )
 MAX_WEIGHT_G = 30_000
 MAX_COLLECT_FEE_VND = 50_000_000
-UNIT_CODE = validate.Regexp(r"^\d{5}$", error="A commune code is 5 digits.")
+UNIT_CODE = validate.Regexp(r"^[0-9]{5}\Z", error="A commune code is 5 digits.")
+# Dates outside this window are typing mistakes, and would overflow date arithmetic.
+DATE_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31),
+                            error="Expected a date between {min} and {max}.")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false: 1, "yes" and "true" are refused (1 == True in Python)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
 
 
 class DossierIn(Schema):
@@ -49,7 +65,7 @@ class RecipientIn(PartyIn):
 
 class ItemIn(Schema):
     name = Text(required=True, max_length=300)
-    original = fields.Boolean(required=True, truthy={True}, falsy={False})
+    original = StrictBoolean(required=True)
     count = StrictInteger(required=True, validate=validate.Range(min=1, max=999))
 
 
@@ -61,8 +77,8 @@ class BeneficiaryIn(Schema):
 class ShipmentIn(Schema):
     service = fields.Enum(Service, by_value=True, required=True)
     dossier = fields.Nested(DossierIn, required=True)
-    agency_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    office_code = fields.String(load_default=None, metadata={
+    agency_code = Text(required=True, max_length=40)
+    office_code = Text(load_default=None, max_length=20, metadata={
         "description": "Supervisors only: the office taking the item (defaults to the agency's)."})
     sender = fields.Nested(PartyIn, required=True)
     recipient = fields.Nested(RecipientIn, required=True)
@@ -70,7 +86,7 @@ class ShipmentIn(Schema):
     items = fields.List(fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=100))
     beneficiary = fields.Nested(BeneficiaryIn, load_default=None, allow_none=True)
     collect_fee_vnd = StrictInteger(load_default=0, validate=validate.Range(min=0, max=MAX_COLLECT_FEE_VND))
-    accepted_on = fields.Date(load_default=None, metadata={
+    accepted_on = fields.Date(load_default=None, validate=DATE_RANGE, metadata={
         "description": "Date the fee and due date are computed for (province time); default today."})
 
 
@@ -81,11 +97,13 @@ class CancelIn(Schema):
 class ShipmentQuery(Schema):
     status = fields.Enum(Status, by_value=True, load_default=None)
     service = fields.Enum(Service, by_value=True, load_default=None)
-    agency = fields.String(load_default=None, metadata={"description": "Agency code."})
-    office = fields.String(load_default=None, metadata={"description": "Office code."})
-    dossier_code = fields.String(load_default=None)
-    created_from = fields.Date(load_default=None, metadata={"description": "Inclusive, province time."})
-    created_to = fields.Date(load_default=None, metadata={"description": "Inclusive, province time."})
+    agency = Text(load_default=None, min_length=0, max_length=40, metadata={"description": "Agency code."})
+    office = Text(load_default=None, min_length=0, max_length=20, metadata={"description": "Office code."})
+    dossier_code = Text(load_default=None, min_length=0, max_length=64)
+    created_from = fields.Date(load_default=None, validate=DATE_RANGE,
+                               metadata={"description": "Inclusive, province time."})
+    created_to = fields.Date(load_default=None, validate=DATE_RANGE,
+                             metadata={"description": "Inclusive, province time."})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None)
 
@@ -122,26 +140,6 @@ class EventOut(Schema):
     office_code = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-
-
-class FeeLineOut(Schema):
-    code = fields.String()
-    label = fields.String()
-    amount_vnd = fields.Integer()
-
-
-class FeeOut(Schema):
-    zone = fields.String()
-    distance_km = fields.Float()
-    lines = fields.List(fields.Nested(FeeLineOut))
-    gross_vnd = fields.Integer()
-    discount_vnd = fields.Integer()
-    total_vnd = fields.Integer()
-    vat_vnd = fields.Integer()
-    policy = fields.String(allow_none=True)
-    subsidy_budget_vnd = fields.Integer()
-    subsidy_post_vnd = fields.Integer()
-    tariff_version = fields.String()
 
 
 class DossierOut(Schema):

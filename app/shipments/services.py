@@ -4,30 +4,35 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select, true, update
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
+from app.fees.services import freeze_fee
 from app.geo.services import require_commune
 from app.orgs.models import Agency, Office
+from app.notifications.services import enqueue_for_event
 from app.orgs.services import agency_by_code, office_by_code
 from app.privacy import id_number_hash
-from app.shipments import s10
-from app.shipments.events import STATUS_AFTER, UPU_CODES
+from app.shipments import lifecycle, s10
+from app.shipments.events import UPU_CODES
 from app.shipments.models import (
     DEAD_STATUSES, SerialCounter, Service, Shipment, ShipmentItem, Status, TrackingEvent,
 )
 
-DOSSIER_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
+DOSSIER_CODE_PATTERN = re.compile(r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}")
+MAX_ID = 2**63 - 1  # BIGINT; a cursor past it would overflow the query parameter
 
 
 @dataclass(frozen=True)
@@ -43,25 +48,33 @@ def indicator_for(service: Service) -> str:
 
 
 def allocate_tracking_number(service: Service) -> str:
-    """Next serial for the service's indicator.
+    """Next serial for the service's indicator; no serial is ever handed out twice.
 
-    The counter row is updated in the caller's transaction, so concurrent creators
-    queue on its row lock and no two shipments ever get the same serial.
+    On PostgreSQL the counter moves in a transaction of its own, like a sequence:
+    concurrent creators wait for one UPDATE, not for each other's whole request, and
+    a request that fails later leaves a gap, never a reuse. SQLite serialises writing
+    requests anyway (BEGIN IMMEDIATE), so there the bump joins the request.
     """
     indicator = indicator_for(service)
     s10.validate_indicator(indicator)
-    table = SerialCounter.__table__
-    bump = (update(table).where(table.c.indicator == indicator)
-            .values(last_serial=table.c.last_serial + 1).returning(table.c.last_serial))
-    serial = db.session.execute(bump).scalar_one_or_none()
-    if serial is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(SerialCounter(indicator=indicator, last_serial=0))
-        except IntegrityError:
-            pass  # another request created the counter first
-        serial = db.session.execute(bump).scalar_one()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            serial = conn.execute(_bump_counter(postgresql.insert, indicator)).scalar_one()
+    else:
+        serial = db.session.execute(_bump_counter(sqlite.insert, indicator)).scalar_one()
+    if serial > s10.MAX_SERIAL:
+        raise Unavailable(f"All S10 serials of indicator {indicator} are used; configure a new "
+                          "service indicator.", code="serials_exhausted")
     return s10.compose(indicator, serial)
+
+
+def _bump_counter(insert: Any, indicator: str) -> Any:
+    """One statement: create the counter at 1, or add 1 to it, and return the new value."""
+    table = SerialCounter.__table__
+    return (insert(table).values(indicator=indicator, last_serial=1)
+            .on_conflict_do_update(index_elements=[table.c.indicator],
+                                   set_={"last_serial": table.c.last_serial + 1})
+            .returning(table.c.last_serial))
 
 
 def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
@@ -69,13 +82,12 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
     agency = _agency_for(actor, data["agency_code"], service)
     office = _office_for(actor, agency, data.get("office_code"))
     sender, recipient = data["sender"], data["recipient"]
-    require_commune(sender["address"]["unit_code"], "sender.address.unit_code")
-    require_commune(recipient["address"]["unit_code"], "recipient.address.unit_code")
+    # Held, not discarded: the session's identity map is weak, and the shipment links to both.
+    sender_unit = require_commune(sender["address"]["unit_code"], "sender.address.unit_code")
+    recipient_unit = require_commune(recipient["address"]["unit_code"], "recipient.address.unit_code")
     dossier_code = data["dossier"]["code"]
     if current_app.config["DOSSIER_CODE_STRICT"]:
-        import re
-
-        if not re.match(DOSSIER_CODE_PATTERN, dossier_code):
+        if not DOSSIER_CODE_PATTERN.fullmatch(dossier_code):
             raise ValidationFailed("dossier.code", "Expected a one-stop code like "
                                    "000.00.12.H56-200313-0001.", code="invalid_dossier_code")
     _refuse_second_live_shipment(dossier_code, service)
@@ -90,10 +102,10 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
         agency=agency, office=office, created_by_id=actor.id,
         sender_name=sender["name"], sender_phone=sender["phone"],
         sender_address_line=sender["address"]["line"],
-        sender_unit_code=sender["address"]["unit_code"],
+        sender_unit_code=sender_unit.code, sender_unit=sender_unit,
         recipient_name=recipient["name"], recipient_phone=recipient["phone"],
         recipient_address_line=recipient["address"]["line"],
-        recipient_unit_code=recipient["address"]["unit_code"],
+        recipient_unit_code=recipient_unit.code, recipient_unit=recipient_unit,
         recipient_id_type=recipient.get("id_type"),
         recipient_id_hash=id_number_hash(id_number) if id_number else None,
         recipient_id_last4=id_number[-4:] if id_number else None,
@@ -106,12 +118,15 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
         items=[ShipmentItem(position=i, name=it["name"], original=it["original"], count=it["count"])
                for i, it in enumerate(data["items"])],
     )
+    # SPEC §5: the fee engine prices this body as POST /quotes does, and the fee is frozen here.
+    freeze_fee(shipment, data)
     db.session.add(shipment)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as exc:
-        if "uq_shipments_live_dossier" in str(exc.orig):
+        # Two requests for one dossier passed the check above at once; the unique index
+        # decides. The whole request rolls back, so no savepoint is needed.
+        if any(name in str(exc.orig) for name in ("uq_shipments_live_dossier", "shipments.dossier_code")):
             raise _live_conflict(dossier_code, service) from None
         raise
     record_event(shipment, "created", actor=actor, office=office, occurred_at=now)
@@ -122,16 +137,23 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
 
 def record_event(shipment: Shipment, event: str, *, actor: User | None, occurred_at: datetime,
                  office: Office | None = None, reason: str | None = None,
-                 note: str | None = None) -> TrackingEvent:
+                 note: str | None = None, lat: float | None = None,
+                 lon: float | None = None) -> TrackingEvent:
+    """Place one event on the shipment's timeline by the rules of app.shipments.lifecycle
+    (TransitionRefused if it does not fit), and recompute the status from the timeline."""
+    lifecycle.check_details(event, has_office=office is not None, reason=reason)
+    timeline = lifecycle.place(lifecycle.locked_timeline(shipment.id),
+                               lifecycle.Step(event, occurred_at, reason=reason))
     row = TrackingEvent(
         shipment_id=shipment.id, event=event, upu_code=UPU_CODES[event],
         occurred_at=occurred_at, recorded_at=clock.now(),
         office_id=office.id if office else None, actor_id=actor.id if actor else None,
-        reason=reason, note=note)
+        reason=reason, note=note, lat=lat, lon=lon)
     db.session.add(row)
-    shipment.status = STATUS_AFTER[event]
+    shipment.status = lifecycle.status_of(timeline)
     shipment.updated_at = clock.now()
     db.session.flush()
+    enqueue_for_event(shipment, row)
     return row
 
 
@@ -139,9 +161,10 @@ def cancel_shipment(actor: User, tracking_number: str, reason: str | None) -> Sh
     shipment = get_visible(actor, tracking_number, for_update=True)
     if actor.role is Role.courier:
         raise Forbidden("Couriers may not cancel shipments.", code="role_forbidden")
-    if shipment.status is not Status.created:
-        raise Conflict(f"A shipment can be cancelled only before acceptance; it is "
-                       f"{shipment.status.value}.", code="not_cancellable")
+    if actor.role is Role.agency and shipment.service is not Service.return_:
+        # An agency may withdraw what it may create; a citizen's intake dossier is not its own.
+        raise Forbidden("Agency officers cancel return shipments only.", code="role_forbidden")
+    # Only before acceptance: the lifecycle refuses it otherwise (code not_cancellable).
     record_event(shipment, "cancelled", actor=actor, occurred_at=clock.now(),
                  office=actor.office, note=reason)
     audit(actor, "shipment.cancel", "shipment", shipment.tracking_number, {"reason": reason})
@@ -195,7 +218,7 @@ def search(actor: User, args: dict[str, Any]) -> Page:
     if args.get("office"):
         stmt = stmt.join(Office, Shipment.office_id == Office.id).where(Office.code == args["office"])
     if args.get("dossier_code"):
-        stmt = stmt.where(Shipment.dossier_code == args["dossier_code"].strip())
+        stmt = stmt.where(Shipment.dossier_code == args["dossier_code"])
     if args.get("created_from"):
         stmt = stmt.where(Shipment.created_at >= _province_midnight(args["created_from"]))
     if args.get("created_to"):
@@ -216,7 +239,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))["id"]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
             raise ValueError
         return value
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):

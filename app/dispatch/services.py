@@ -1,0 +1,97 @@
+"""Dispatch: a supervisor gives items to a courier for a day; the courier's run in route order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.accounts.models import Role, User
+from app.audit.services import record as audit
+from app.dispatch import route
+from app.dispatch.models import DispatchAssignment
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.geo.models import Commune, Province
+from app.labels.records import DeliveryList
+from app.labels.render_flow import render_delivery_list
+from app.labels.services import delivery_stop, office_info, templates_dir
+from app.shipments.models import FINAL_STATUSES, Service, Shipment, Status
+from app.shipments.services import normalise_tracking_number
+
+DISPATCHABLE = (Status.accepted, Status.in_transit, Status.out_for_delivery, Status.awaiting_collection)
+
+
+@dataclass(frozen=True)
+class Run:
+    courier: User
+    day: date
+    stops: list[Shipment]
+    total_km: float
+    nearest_neighbour_km: float
+
+
+def dispatch(actor: User, data: dict[str, Any]) -> tuple[User, date, list[Shipment]]:
+    courier = _courier(data["courier"])
+    day = data.get("day") or clock.today_in_province()
+    numbers = [normalise_tracking_number(n) for n in data["tracking_numbers"]]
+    rows = list(db.session.scalars(select(Shipment).where(Shipment.tracking_number.in_(numbers))
+                                   .order_by(Shipment.id).with_for_update(of=Shipment)).unique())
+    missing = sorted(set(numbers) - {s.tracking_number for s in rows})
+    if missing:
+        raise NotFound(f"No shipment {', '.join(missing)}.", code="shipments_not_found",
+                       errors={"tracking_numbers": missing})
+    unready = [s.tracking_number for s in rows if s.service is not Service.return_ or s.status not in DISPATCHABLE]
+    if unready:
+        raise Conflict(f"Only results accepted and not yet delivered are dispatched: {', '.join(unready)}.",
+                       code="not_dispatchable", errors={"tracking_numbers": unready})
+    existing = {a.shipment_id: a for a in db.session.scalars(select(DispatchAssignment).where(
+        DispatchAssignment.day == day, DispatchAssignment.shipment_id.in_([s.id for s in rows])))}
+    for s in rows:
+        s.courier_id = courier.id
+        a = existing.get(s.id) or DispatchAssignment(shipment_id=s.id, day=day)
+        a.courier_id, a.assigned_by_id, a.assigned_at = courier.id, actor.id, clock.now()
+        db.session.add(a)
+    db.session.flush()
+    audit(actor, "dispatch.assign", "user", courier.username, {"day": day.isoformat(), "items": len(rows)})
+    return courier, day, rows
+
+
+def courier_run(actor: User, username: str | None, day: date | None) -> Run:
+    if actor.role is Role.courier:
+        if username and username != actor.username:
+            raise Forbidden("Couriers see their own run.", code="other_courier")
+        courier = actor
+    else:
+        courier = _courier(username or "")
+    day = day or clock.today_in_province()
+    shipments = list(db.session.scalars(
+        select(Shipment).join(DispatchAssignment, DispatchAssignment.shipment_id == Shipment.id)
+        .where(DispatchAssignment.courier_id == courier.id, DispatchAssignment.day == day,
+               Shipment.status.not_in(FINAL_STATUSES))
+        .order_by(Shipment.id)).unique())
+    if not shipments:
+        return Run(courier, day, [], 0.0, 0.0)
+    office_unit = db.session.get(Commune, courier.office.unit_code)
+    points = [(s.recipient_unit.lat, s.recipient_unit.lon) for s in shipments]
+    order, km, nn_km = route.plan((office_unit.lat, office_unit.lon), points)
+    return Run(courier, day, [shipments[i] for i in order], km, nn_km)
+
+
+def run_pdf(run: Run) -> bytes:
+    provinces = dict(db.session.execute(select(Province.code, Province.short_name)).all())
+    doc = DeliveryList(
+        number=f"DSP-{run.day:%Y%m%d}-{run.courier.username}", day=run.day, office=office_info(run.courier.office),
+        courier_name=run.courier.full_name,
+        stops=tuple(delivery_stop(s, provinces.get(s.recipient_unit.province_code, "")) for s in run.stops),
+        route=f"{len(run.stops)} bưu gửi, khoảng {run.total_km:.1f} km")
+    return render_delivery_list(doc, directory=templates_dir())
+
+
+def _courier(username: str) -> User:
+    courier = db.session.scalar(select(User).where(User.username == username))
+    if courier is None or courier.role is not Role.courier or not courier.active:
+        raise ValidationFailed("courier", f"No active courier {username!r}.", code="unknown_courier")
+    return courier

@@ -1,0 +1,124 @@
+"""The outbox: messages written in the transaction of the event that causes them (SPEC §9).
+
+`enqueue_for_event` is called for every tracking event, bulk scans included, so it stays
+cheap: no flush (the caller's flush or commit writes the rows), at most one indexed query
+per agency and transaction for its webhook subscriptions, payloads from loaded objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.notifications import templates
+from app.notifications.models import Channel, OutboxMessage, WebhookSubscription
+from app.orgs.models import Office
+from app.shipments.events import STATUS_AFTER
+from app.shipments.models import Shipment, TrackingEvent
+
+_CACHE_KEY = "hcc.webhook_subscriptions"
+# next_attempt_at of messages whose subscription is disabled: out of the due range, so
+# the worker's claim never scans them, until the agency re-enables the subscription.
+HELD_UNTIL = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class _Subscription:
+    id: int
+    events: frozenset[str]  # empty: every event
+
+    def wants(self, event: str) -> bool:
+        return not self.events or event in self.events
+
+
+def enqueue_for_event(shipment: Shipment, event: TrackingEvent) -> None:
+    """Queue the citizen's SMS (if this event sends one) and a webhook per subscription."""
+    now = clock.now()
+    messages = []
+    sms = _citizen_sms(shipment, event)
+    if sms is not None:
+        phone, template, text = sms
+        messages.append(OutboxMessage(
+            channel=Channel.sms, topic=f"shipment.{event.event}", shipment_id=shipment.id,
+            event_id=event.id, phone=phone, created_at=now, next_attempt_at=now,
+            payload={"template": template, "text": text, "tracking_number": shipment.tracking_number}))
+    subscriptions = [s for s in _subscriptions_of(shipment.agency_id) if s.wants(event.event)]
+    if subscriptions:
+        body = webhook_body(shipment, event)
+        messages.extend(OutboxMessage(
+            channel=Channel.webhook, topic=body["type"], shipment_id=shipment.id,
+            event_id=event.id, subscription_id=s.id, payload=body,
+            created_at=now, next_attempt_at=now) for s in subscriptions)
+    db.session.add_all(messages)
+
+
+def _citizen_sms(shipment: Shipment, event: TrackingEvent) -> tuple[str, str, str] | None:
+    template = templates.TEMPLATE_FOR.get((shipment.service, event.event))
+    if template is None:
+        return None
+    if template in templates.TRANSIENT and shipment.status is not STATUS_AFTER[event.event]:
+        return None
+    phone = templates.citizen_phone(shipment)
+    if phone is None:
+        return None
+    return phone, template, templates.render(template, shipment, event, _office_of(shipment, event))
+
+
+def webhook_body(shipment: Shipment, event: TrackingEvent) -> dict[str, Any]:
+    """What an agency's endpoint receives; receivers deduplicate on event.id."""
+    office_code = _office_of(shipment, event).code if event.office_id else None
+    return {
+        "type": f"shipment.{event.event}",
+        "event": {
+            "id": event.id, "event": event.event, "upu_code": event.upu_code,
+            "occurred_at": _iso(event.occurred_at), "recorded_at": _iso(event.recorded_at),
+            "office_code": office_code, "reason": event.reason, "note": event.note,
+        },
+        "shipment": {
+            "tracking_number": shipment.tracking_number, "service": shipment.service.value,
+            "status": shipment.status.value, "dossier_code": shipment.dossier_code,
+            "agency_code": shipment.agency.code,
+            "due_date": shipment.due_date.isoformat() if shipment.due_date else None,
+        },
+    }
+
+
+def _office_of(shipment: Shipment, event: TrackingEvent) -> Office:
+    if event.office_id is None or event.office_id == shipment.office_id:
+        return shipment.office
+    return db.session.get(Office, event.office_id) or shipment.office  # identity map first
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def _subscriptions_of(agency_id: int) -> list[_Subscription]:
+    """The agency's live subscriptions, looked up once per agency and transaction.
+
+    Disabled ones are included: their messages wait, held, until the agency re-enables.
+    """
+    session = db.session()  # the scoped session's current Session
+    transaction = session.get_transaction()
+    cached = session.info.get(_CACHE_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info[_CACHE_KEY] = cached
+    by_agency: dict[int, list[_Subscription]] = cached[1]
+    if agency_id not in by_agency:
+        rows = db.session.execute(
+            select(WebhookSubscription.id, WebhookSubscription.events)
+            .where(WebhookSubscription.agency_id == agency_id,
+                   WebhookSubscription.deleted_at.is_(None))
+            .order_by(WebhookSubscription.id))
+        by_agency[agency_id] = [_Subscription(id_, frozenset(events or ())) for id_, events in rows]
+    return by_agency[agency_id]
+
+
+def forget_subscriptions() -> None:
+    """Drop the lookup cache after subscriptions change in this transaction."""
+    db.session.info.pop(_CACHE_KEY, None)

@@ -1,0 +1,123 @@
+"""Return shipments in bulk, from JSON rows or a CSV file, for the agency's own dossiers.
+
+All or nothing: every row is checked (schema, then the registry's rules); if any row is bad
+the answer is 422 with each bad row's errors under `rows.<n>.<field>` (n counts data rows
+from 1, the header excluded) and no shipment is kept.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from marshmallow import ValidationError
+
+from app.accounts.models import Role, User
+from app.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
+from app.extensions import db
+from app.orgs.services import agency_by_code
+from app.shipments.models import Shipment
+from app.shipments.schemas import ShipmentIn
+from app.shipments.services import create_shipment
+
+MAX_ROWS = 500
+CSV_COLUMNS = ("dossier_code", "procedure", "recipient_name", "recipient_phone", "recipient_id_number",
+               "address_line", "unit_code", "document", "original", "count", "weight_g",
+               "collect_fee_vnd", "beneficiary_category", "beneficiary_certificate")
+TRUE_WORDS = {"1", "true", "x", "có", "co", "yes", "bản chính", "ban chinh"}
+FALSE_WORDS = {"0", "false", "", "không", "khong", "no", "bản sao", "ban sao"}
+
+
+class InvalidRows(DomainError):
+    status = 422
+    code = "invalid_rows"
+    title = "Validation failed"
+
+
+def create_returns(actor: User, agency_code: str | None, rows: list[dict[str, Any]]) -> list[Shipment]:
+    agency = _agency(actor, agency_code)
+    if not 1 <= len(rows) <= MAX_ROWS:
+        raise ValidationFailed("rows", f"Between 1 and {MAX_ROWS} rows.", code="row_count")
+    sender = {"name": agency.name, "phone": agency.phone,
+              "address": {"line": agency.address_line, "unit_code": agency.unit_code}}
+    schema, errors, created = ShipmentIn(), {}, []
+    for n, row in enumerate(rows, 1):
+        body = {"service": "return", "agency_code": agency.code, "sender": sender, **row}
+        try:
+            data = schema.load(body)
+        except ValidationError as exc:
+            errors.update({f"rows.{n}.{k}": v for k, v in flatten_messages(exc.messages).items()})
+            continue
+        try:
+            with db.session.begin_nested():
+                created.append(create_shipment(actor, data))
+        except DomainError as exc:
+            fields = exc.errors or {"_row": [exc.detail]}
+            errors.update({f"rows.{n}.{k}": v for k, v in fields.items()})
+    if errors:
+        bad = sorted({int(k.split(".")[1]) for k in errors})
+        raise InvalidRows(f"{len(bad)} of {len(rows)} rows are invalid (rows {', '.join(map(str, bad))}); "
+                          "nothing was created.", errors=errors)
+    return created
+
+
+def rows_from_csv(raw: bytes) -> list[dict[str, Any]]:
+    """CSV rows as shipment bodies (UTF-8, with or without BOM; comma or semicolon)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("file", "The CSV must be UTF-8.", code="invalid_csv") from None
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in ("dossier_code", "recipient_name", "recipient_phone", "address_line", "unit_code",
+                           "document") if c not in header]
+    if missing:
+        raise ValidationFailed("file", f"Missing columns: {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}.",
+                               code="invalid_csv")
+    reader.fieldnames = header
+    return [_body(row) for row in reader]
+
+
+def _body(row: dict[str, Any]) -> dict[str, Any]:
+    get = lambda key: (row.get(key) or "").strip()  # noqa: E731
+    recipient: dict[str, Any] = {"name": get("recipient_name"), "phone": get("recipient_phone"),
+                                 "address": {"line": get("address_line"), "unit_code": get("unit_code")}}
+    if get("recipient_id_number"):
+        recipient["id_number"] = get("recipient_id_number")
+    body: dict[str, Any] = {
+        "dossier": {"code": get("dossier_code"), "procedure": get("procedure") or None},
+        "recipient": recipient,
+        "items": [{"name": get("document"), "original": _flag(get("original") or "1"),
+                   "count": _number(get("count") or "1")}],
+        "weight_g": _number(get("weight_g") or "100"),
+        "collect_fee_vnd": _number(get("collect_fee_vnd") or "0"),
+    }
+    if get("beneficiary_category"):
+        body["beneficiary"] = {"category": get("beneficiary_category"),
+                               "certificate": get("beneficiary_certificate")}
+    return body
+
+
+def _number(text: str) -> Any:
+    digits = text.replace(".", "").replace(" ", "")  # 30.000 is thirty thousand đồng
+    return int(digits) if digits.isdigit() else text  # the schema names what is not a number
+
+
+def _flag(text: str) -> Any:
+    low = text.lower()
+    return True if low in TRUE_WORDS else False if low in FALSE_WORDS else text
+
+
+def _agency(actor: User, code: str | None) -> Any:
+    if actor.role is Role.agency:
+        if code and code != actor.agency.code:
+            raise Forbidden("Agency officers create return shipments for their own agency only.", code="other_agency")
+        return actor.agency
+    agency = agency_by_code(code or "")
+    if agency is None:
+        raise ValidationFailed("agency_code", f"Unknown agency {code!r}.", code="unknown_agency")
+    return agency

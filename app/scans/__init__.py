@@ -1,0 +1,1 @@
+"""Courier and clerk scans: batches of tracking events made offline, recorded idempotently."""

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.accounts.auth import current_user, requires
+from app.accounts.models import Role
+from app.scans import schemas, services
+
+blp = Blueprint("scans", __name__, url_prefix="/api/v1/scans", description="Courier and clerk scans")
+
+SCANNERS = (Role.courier, Role.clerk, Role.supervisor)
+
+
+@blp.route("")
+class Scans(MethodView):
+    @requires(*SCANNERS)
+    @blp.arguments(schemas.ScanBatchIn())
+    @blp.response(200, schemas.ScanBatchOut)
+    def post(self, body: dict):
+        """Record up to 1,000 scans. Each scan's id makes it idempotent: a replayed scan answers
+        `duplicate`; a bad scan is `rejected` with a code and does not affect the others. A rejected
+        scan leaves no trace, so it may be sent again (e.g. once the scan it should follow is in).
+        Couriers and clerks scan their office's items and those assigned to them."""
+        results = services.ingest(current_user(), body["scans"])
+        counts = Counter(r["result"] for r in results)
+        return {"results": results, **{k: counts.get(k, 0) for k in schemas.RESULTS}}

@@ -1,0 +1,100 @@
+"""Scan batches (SPEC §7): each scan is parsed on its own, so one bad scan never sinks the batch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.errors import flatten_messages
+from app.fields import Text
+from app.shipments.events import FAILURE_REASONS, STATUS_AFTER
+
+MAX_BATCH = 1000
+RESULTS = ("recorded", "duplicate", "rejected")
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with its offset, within this century (anything else is a typing mistake,
+    and would overflow the arithmetic of time zones)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= moment.year <= 2099:
+            raise ValidationError("Expected a time between 2000 and 2099.")
+        return moment
+
+
+class Coordinate(fields.Float):
+    """A JSON number; range and plausibility are checked with the scan (code invalid_coordinates)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Must be a number.")
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValidationError("Must be a number within range.") from None
+
+
+class ScanIn(Schema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the client; the scan's idempotency key."})
+    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    event = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_AFTER)), metadata={
+        "description": "accepted, arrived, departed, out_for_delivery, delivery_failed or returned; "
+                       "delivered needs a proof of delivery, cancelled the cancel call."})
+    occurred_at = Moment(required=True)
+    office_code = Text(load_default=None, max_length=20, metadata={"description": "Required for arrived and departed."})
+    lat = Coordinate(load_default=None)
+    lon = Coordinate(load_default=None)
+    reason = fields.String(load_default=None, validate=validate.OneOf(FAILURE_REASONS),
+                           metadata={"description": "Required for delivery_failed."})
+    note = Text(load_default=None, max_length=500)
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidScan:
+    """A scan that did not parse: answered `rejected` with code invalid_scan."""
+
+    id: str | None
+    detail: str
+
+
+class ScanItem(fields.Nested):
+    """One scan of a batch: parsed, or an InvalidScan instead of failing the whole request."""
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        raw_id = value.get("id") if isinstance(value, dict) else None
+        raw_id = raw_id if isinstance(raw_id, str) and len(raw_id) <= 64 else None
+        try:
+            scan = super().deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            errors = flatten_messages(exc.messages)
+            detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+            return InvalidScan(raw_id, detail)
+        scan["raw_id"] = raw_id
+        return scan
+
+
+class ScanBatchIn(Schema):
+    scans = fields.List(ScanItem(ScanIn), required=True,
+                        validate=validate.Length(min=1, max=MAX_BATCH, error="A batch holds 1 to 1,000 scans."))
+
+
+class ScanErrorOut(Schema):
+    code = fields.String()
+    detail = fields.String()
+
+
+class ScanResultOut(Schema):
+    id = fields.String(allow_none=True, metadata={"description": "The scan's id as sent."})
+    result = fields.String(validate=validate.OneOf(RESULTS))
+    error = fields.Nested(ScanErrorOut, metadata={"description": "Only when rejected."})
+
+
+class ScanBatchOut(Schema):
+    results = fields.List(fields.Nested(ScanResultOut), metadata={"description": "One per scan, in order."})
+    recorded = fields.Integer()
+    duplicate = fields.Integer()
+    rejected = fields.Integer()

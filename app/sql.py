@@ -1,0 +1,46 @@
+"""SQL for batch paths (scans): statements whose text does not grow with the batch.
+
+psycopg parses every statement's text for its placeholders and caches only short ones with
+few parameters; an `IN (...)` of 500 values or a 500-row VALUES list is parsed anew each
+time, which costs more than running it. On PostgreSQL these helpers pass one array per
+column instead; SQLite gets the plain forms.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, any_, bindparam, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeEngine
+
+from app.extensions import db
+
+
+def on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def one_of(column: Any, values: Iterable[Any], item_type: TypeEngine[Any]) -> ColumnElement[bool]:
+    """`column IN values`, as `column = ANY(:array)` on PostgreSQL."""
+    values = list(values)
+    if on_postgresql():
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(item_type)))
+    return column.in_(values)
+
+
+def insert_new(table: Table, rows: list[dict[str, Any]], unique: str, returning: list[str]) -> list[Any]:
+    """Insert `rows`, skipping those whose `unique` column value is stored already (ON CONFLICT
+    DO NOTHING, race-free); returns the `returning` columns of the rows inserted."""
+    if not rows:
+        return []
+    names = list(rows[0])
+    if on_postgresql():
+        casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=postgresql.dialect())}[])" for n in names)
+        stmt = text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({casts}) "
+                    f"ON CONFLICT ({unique}) DO NOTHING RETURNING {', '.join(returning)}"
+                    ).columns(*(table.c[n] for n in returning))
+        return list(db.session.execute(stmt, {n: [r[n] for r in rows] for n in names}))
+    stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c[unique]])
+            .returning(*(table.c[n] for n in returning)))
+    return list(db.session.execute(stmt, rows))

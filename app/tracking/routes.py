@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.tracking import schemas, services
+from app.tracking.limiter import rate_limited
+
+blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track", description="Public tracking")
+
+PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+@blp.route("/<tracking_number>")
+class Track(MethodView):
+    @rate_limited
+    @blp.response(200, schemas.TrackingOut)
+    @blp.doc(responses={"404": PROBLEM, "429": PROBLEM})
+    def get(self, tracking_number: str) -> Response:
+        """Track an item by its number, without signing in: status and steps in Vietnamese, with
+        office names; never phone numbers, ID numbers, addresses or documents. An unknown or
+        malformed number answers the same 404. Limited per client address (429, Retry-After);
+        an answer may be up to TRACKING_CACHE_SECONDS old."""
+        # JSON in the shape of TrackingOut, made (or kept) by the service: sent as it is.
+        ttl = current_app.config["TRACKING_CACHE_SECONDS"]
+        return Response(services.public_json(tracking_number), mimetype="application/json", headers={
+            "Cache-Control": f"public, max-age={ttl}" if ttl > 0 else "no-cache"})

@@ -1,0 +1,182 @@
+"""Public tracking under concurrent load (SPEC §11: ≥ 50% of the throughput of a trivial
+endpoint on the same server, 2 cores).
+
+Run from the repository root:  .venv/bin/python bench/tracking.py [--runs 3] [--seconds 10]
+
+Makes a scratch database (hcc_bench, dropped and made anew) holding `--items` return
+shipments with eight events each (created, accepted, through the provincial office and back,
+out for delivery, a failed delivery), starts gunicorn on 127.0.0.1 serving the real app
+against it (the rate limiter on, with an allowance too large to refuse anything), and loads
+it with `wrk` (Debian's package, installed with apt-get when missing): GET /healthz, then
+GET /api/v1/track/{a random item}, same connections and duration, `--runs` times. Twice:
+with the shipped configuration (answers kept TRACKING_CACHE_SECONDS per worker), then with
+every lookup read afresh from the database. Prints both throughputs and their ratio per run,
+and the medians. Without wrk (no apt), a bounded Python load generator stands in, and the
+script says so: on two cores it competes with the server.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.support import bulk_return_shipments, gunicorn, make_app, scratch_database, utcnow  # noqa: E402
+
+# The shipped configuration (answers kept TRACKING_CACHE_SECONDS, default 30 s, per worker),
+# then every lookup read afresh from the database.
+CONFIGURATIONS = [("default configuration", {}), ("TRACKING_CACHE_SECONDS=0", {"TRACKING_CACHE_SECONDS": "0"})]
+TIMELINE = [("accepted", "BC-BIMSON", None), ("departed", "BC-BIMSON", None), ("arrived", "BC-THANHHOA", None),
+            ("departed", "BC-THANHHOA", None), ("arrived", "BC-BIMSON", None), ("out_for_delivery", "BC-BIMSON", None),
+            ("delivery_failed", "BC-BIMSON", "addressee_absent")]
+
+
+def add_timelines(app, numbers: list[str]) -> None:
+    """Seven events after `created` for every item, written directly (setup, not measured)."""
+    from sqlalchemy import insert, select, update
+
+    from app.extensions import db
+    from app.orgs.models import Office
+    from app.shipments.events import STATUS_AFTER, UPU_CODES
+    from app.shipments.models import Shipment, TrackingEvent
+
+    with app.app_context():
+        offices = dict(db.session.execute(select(Office.code, Office.id)).all())
+        ids = [i for (i,) in db.session.execute(select(Shipment.id).where(Shipment.tracking_number.in_(numbers)))]
+        start = utcnow() - timedelta(minutes=50)
+        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[event],
+                 "occurred_at": start + timedelta(minutes=5 * k), "recorded_at": start + timedelta(minutes=5 * k),
+                 "office_id": offices[office], "reason": reason}
+                for sid in ids for k, (event, office, reason) in enumerate(TIMELINE)]
+        for at in range(0, len(rows), 5000):
+            db.session.execute(insert(TrackingEvent.__table__), rows[at:at + 5000])
+        db.session.execute(update(Shipment).where(Shipment.id.in_(ids)).values(status=STATUS_AFTER[TIMELINE[-1][0]]))
+        db.session.commit()
+
+
+def ensure_wrk() -> str | None:
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print("installing wrk (Debian package) …")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (sudo + ["apt-get", "install", "-y", "-qq", "wrk"], sudo + ["apt-get", "update", "-qq"],
+                sudo + ["apt-get", "install", "-y", "-qq", "wrk"]):
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0 \
+                and shutil.which("wrk"):
+            break
+    return shutil.which("wrk")
+
+
+def run_wrk(wrk: str, url: str, script: Path | None, seconds: int, connections: int, threads: int) -> float:
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in out or "Socket errors" in out and "timeout 0" not in out:
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if bad:
+            raise SystemExit(f"{bad.group(1)} failed responses from {url}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def run_python(base: str, paths: list[str], seconds: int, connections: int) -> float:
+    """Fallback load generator: `connections` threads, bounded by time."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base)
+    done = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(n: int) -> None:
+        count = 0
+        while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+            conn.request("GET", paths[(n + count * connections) % len(paths)])
+            resp = conn.getresponse()
+            resp.read()
+            conn.close()
+            if resp.status != 200:
+                raise SystemExit(f"HTTP {resp.status}")
+            count += 1
+        with lock:
+            done[0] += count
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="per endpoint and run")
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not 1 <= args.runs <= 10 or not 1 <= args.seconds <= 60 or not 1 <= args.items <= 100_000:
+        raise SystemExit("keep --runs ≤ 10, --seconds ≤ 60, --items ≤ 100,000")
+
+    url = scratch_database()
+    app = make_app(url)
+    numbers = bulk_return_shipments(app, args.items, 30_000_000, utcnow() - timedelta(hours=1))
+    add_timelines(app, numbers)
+    paths = [f"/api/v1/track/{n}" for n in numbers]
+    wrk = ensure_wrk()
+    tool = "wrk" if wrk else "a Python load generator (no wrk: figures understate the server)"
+    print(f"{args.items} items with 8 events; {args.workers} gunicorn workers; {tool}, "
+          f"{args.connections} connections, {args.seconds} s per endpoint and run")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "track.lua"
+        script.write_text("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+                          "request = function() return wrk.format(\"GET\", paths[math.random(#paths)]) end\n")
+        medians = {}
+        for label, env in CONFIGURATIONS:
+            print(f"-- {label}")
+            medians[label] = measure(args, wrk, script, paths, url, env)
+    for label, (trivial, tracking) in medians.items():
+        print(f"median, {label}: /healthz {trivial:,.0f} req/s   tracking {tracking:,.0f} req/s   "
+              f"ratio {tracking / trivial:.0%} (target ≥ 50%)")
+
+
+def measure(args: argparse.Namespace, wrk: str | None, script: Path, paths: list[str], url: str,
+            env: dict[str, str]) -> tuple[float, float]:
+    # The limiter stays on, with an allowance too large to refuse anything from one address.
+    with gunicorn(url, args.workers, {"TRACKING_RATE_LIMIT_PER_MINUTE": str(10**9), **env}) as base:
+        with urllib.request.urlopen(base + paths[0], timeout=10) as resp:  # warm and check
+            assert resp.status == 200 and b"status_label" in resp.read()
+        results = []
+        for run in range(args.runs):
+            if wrk:
+                trivial = run_wrk(wrk, base + "/healthz", None, args.seconds, args.connections, 2)
+                tracking = run_wrk(wrk, base + paths[0], script, args.seconds, args.connections, 2)
+            else:
+                trivial = run_python(base, ["/healthz"], args.seconds, args.connections)
+                tracking = run_python(base, paths, args.seconds, args.connections)
+            results.append((trivial, tracking))
+            print(f"run {run + 1}: /healthz {trivial:,.0f} req/s   /api/v1/track {tracking:,.0f} req/s   "
+                  f"tracking / trivial = {tracking / trivial:.0%}")
+    return statistics.median(t for t, _ in results), statistics.median(k for _, k in results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Notification fixtures: shipments with events, a real local HTTP receiver, workers.
+PostgreSQL-only tests are skipped on SQLite."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from conftest import is_postgres
+from flask import Flask
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.notifications.models import OutboxMessage
+from app.notifications.sms import LogSmsProvider, sms_provider
+from app.notifications.worker import OutboxWorker
+from app.orgs.models import Office
+from app.shipments.models import Shipment
+from app.shipments.services import record_event
+
+SHIPMENTS = "/api/v1/shipments"
+WEBHOOKS = "/api/v1/webhooks"
+CITIZEN = {"name": "Nguyễn Văn Ất", "phone": "0912345678",
+           "address": {"line": "Thôn Đông", "unit_code": "14812"}}
+AGENCY_PARTY = {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
+                "address": {"line": "Số 1 Trần Phú", "unit_code": "14812"}}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and not is_postgres():
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context for the whole test; the test client's requests share its session."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def ship(ctx: None, as_user: Callable[..., Any],
+         shipment_body: Callable[..., dict[str, Any]]) -> Callable[..., Shipment]:
+    """ship("intake"|"return"|"both", **overrides) -> the new Shipment (citizen: 0912345678).
+    Intake orders are made by the clerk with the citizen as sender; returns by the agency."""
+
+    def make(service: str = "return", **overrides: Any) -> Shipment:
+        if service == "return":
+            body, user = shipment_body(service=service, **overrides), "agency"
+        else:
+            body = shipment_body(**{"service": service, "sender": CITIZEN, "recipient": AGENCY_PARTY,
+                                    "beneficiary": None, **overrides})
+            user = "clerk"
+        resp = as_user(user).post(SHIPMENTS, json=body)
+        assert resp.status_code == 201, resp.get_json()
+        return db.session.scalar(select(Shipment).where(
+            Shipment.tracking_number == resp.get_json()["tracking_number"]))
+
+    return make
+
+
+@pytest.fixture
+def event(ctx: None, clock: Any) -> Callable[..., Any]:
+    """event(shipment, "accepted", reason=..., office_code=...) records it and commits."""
+
+    def record(shipment: Shipment, name: str, *, office_code: str | None = None, **kw: Any) -> Any:
+        courier = db.session.scalar(select(User).where(User.username == "courier"))
+        office = (db.session.scalar(select(Office).where(Office.code == office_code))
+                  if office_code else shipment.office)
+        row = record_event(shipment, name, actor=courier, occurred_at=clock.now(), office=office, **kw)
+        db.session.commit()
+        return row
+
+    return record
+
+
+def outbox(shipment: Shipment | None = None, **where: Any) -> list[OutboxMessage]:
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id).execution_options(populate_existing=True)
+    if shipment is not None:
+        stmt = stmt.where(OutboxMessage.shipment_id == shipment.id)
+    for name, value in where.items():
+        stmt = stmt.where(getattr(OutboxMessage, name) == value)
+    return list(db.session.scalars(stmt))
+
+
+@pytest.fixture
+def log_sms(app: Flask) -> LogSmsProvider:
+    provider = sms_provider(app)
+    assert isinstance(provider, LogSmsProvider)
+    provider.clear()
+    return provider
+
+
+@pytest.fixture
+def make_worker() -> Iterator[Callable[..., OutboxWorker]]:
+    """Workers of the current app context, their HTTP clients closed afterwards."""
+    made: list[OutboxWorker] = []
+
+    def make(**kw: Any) -> OutboxWorker:
+        made.append(OutboxWorker(**kw))
+        return made[-1]
+
+    yield make
+    for worker in made:
+        worker.close()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that records what it receives."""
+
+    url: str = ""
+    status: int = 200
+    delay: float = 0.0
+    requests: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def received(self, path: str | None = None) -> list[Received]:
+        with self.lock:
+            return [r for r in self.requests if path is None or r.path == path]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if state.delay:
+                time.sleep(state.delay)
+            with state.lock:
+                state.requests.append(Received(self.path, dict(self.headers), body))
+            self.send_response(state.status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
