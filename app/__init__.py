@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.geo.routes import blp as units
     from app.handovers.routes import blp as handovers
     from app.health.routes import bp as health
+    from app.tracking.page import bp as tracking_page
     from app.labels.routes import blp as labels
     from app.money.routes import blp as money
     from app.notifications.routes import blp as webhooks
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
         api.register_blueprint(blp)
     app.register_blueprint(health)
     app.register_blueprint(docs)
+    app.register_blueprint(tracking_page)
 
 
 def _register_request_hooks(app: Flask) -> None:
