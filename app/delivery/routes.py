@@ -8,10 +8,11 @@ from app.accounts.auth import current_user, requires
 from app.accounts.models import Role
 from app.delivery import collection, schemas, services
 from app.delivery.collection import Collection
+from app.delivery.models import DeliveryProof
 from app.extensions import db
 from app.idempotency.http import idempotent
 from app.orgs.models import Office
-from app.shipments.models import TrackingEvent
+from app.shipments.models import Shipment, TrackingEvent
 
 blp = Blueprint("delivery", __name__, url_prefix="/api/v1",
                 description="Delivery: proof of delivery, notices, returns to the agency")
@@ -31,17 +32,7 @@ class Delivery(MethodView):
         """Proof of delivery of a result, at the door or the counter. A self-delivery whose ID
         does not match the recorded one is refused (422 id_mismatch) and recorded as a failed
         attempt; a proxy shows an authorisation and their own ID. Accepts an Idempotency-Key."""
-        shipment, event, proof = services.deliver(current_user(), tracking_number, body)
-        return {
-            "tracking_number": shipment.tracking_number, "status": shipment.status,
-            "event": _event(event),
-            "proof": {"recipient_name": proof.recipient_name, "relationship": proof.relationship,
-                      "id_type": proof.id_type, "id_last4": proof.id_last4,
-                      "authorization_ref": proof.authorization_ref,
-                      "signature_bytes": len(proof.signature_png) if proof.signature_png else None,
-                      "photo_bytes": len(proof.photo_jpeg) if proof.photo_jpeg else None,
-                      "occurred_at": proof.occurred_at, "lat": proof.lat, "lon": proof.lon},
-        }
+        return _delivery(*services.deliver(current_user(), tracking_number, body))
 
 
 @blp.route("/shipments/<tracking_number>/notice.pdf")
@@ -80,6 +71,18 @@ class NoticesDue(MethodView):
         """Items awaiting collection whose second notice is due (two working days after the first)."""
         items, cursor = collection.notices_due(current_user(), args)
         return {"items": [_collection(c) for c in items], "next_cursor": cursor}
+
+
+def _delivery(shipment: Shipment, event: TrackingEvent, proof: DeliveryProof) -> dict:
+    return {
+        "tracking_number": shipment.tracking_number, "status": shipment.status, "event": _event(event),
+        "proof": {"recipient_name": proof.recipient_name, "relationship": proof.relationship,
+                  "id_type": proof.id_type, "id_last4": proof.id_last4,
+                  "authorization_ref": proof.authorization_ref,
+                  "signature_bytes": len(proof.signature_png) if proof.signature_png else None,
+                  "photo_bytes": len(proof.photo_jpeg) if proof.photo_jpeg else None,
+                  "occurred_at": proof.occurred_at, "lat": proof.lat, "lon": proof.lon},
+    }
 
 
 def _event(e: TrackingEvent) -> dict:
