@@ -39,6 +39,12 @@ def is_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgresql")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` (locking, SKIP LOCKED, races) are skipped on SQLite."""
+    if item.get_closest_marker("postgres") and not is_postgres():
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
 def _reset_postgres(url: str) -> None:
     from app.extensions import make_engine
 

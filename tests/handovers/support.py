@@ -9,16 +9,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import is_postgres
 
 SHIPMENTS = "/api/v1/shipments"
 SCANS = "/api/v1/scans"
 HANDOVERS = "/api/v1/handovers"
-
-
-def skip_postgres_only(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not is_postgres():
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def pdf_text(body: bytes) -> str:

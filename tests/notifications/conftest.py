@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from conftest import is_postgres
 from flask import Flask
 from sqlalchemy import select
 
@@ -31,10 +30,6 @@ CITIZEN = {"name": "Nguyễn Văn Ất", "phone": "0912345678",
 AGENCY_PARTY = {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
                 "address": {"line": "Số 1 Trần Phú", "unit_code": "14812"}}
 
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not is_postgres():
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ from typing import Any
 
 import pytest
 
-from handovers.support import accepted_intake, make_shipment, skip_postgres_only  # noqa: F401 (fixtures)
+from handovers.support import accepted_intake, make_shipment  # noqa: F401 (fixtures)
 
 PICKUPS = "/api/v1/pickups"
 
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    skip_postgres_only(item)
 
 
 def return_row(**overrides: Any) -> dict[str, Any]:

@@ -8,16 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import is_postgres
 
 SCANS = "/api/v1/scans"
 SHIPMENTS = "/api/v1/shipments"
 TRACK = "/api/v1/track"
-
-
-def skip_postgres_only(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not is_postgres():
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def scan(tn: str, event: str, at: datetime, **extra: Any) -> dict[str, Any]:

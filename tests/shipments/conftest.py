@@ -5,14 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import is_postgres
 
 SHIPMENTS = "/api/v1/shipments"
 
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and not is_postgres():
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ from __future__ import annotations
 import pytest
 
 from scans.support import (  # noqa: F401 (fixtures)
-    _tokens_outlive_the_clock, make_return, skip_postgres_only, step, walk,
+    _tokens_outlive_the_clock, make_return, step, walk,
 )
 
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    skip_postgres_only(item)
 
 
 @pytest.fixture(autouse=True)
