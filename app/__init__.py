@@ -8,14 +8,16 @@ from typing import Any
 
 from flask import Flask, Response, request
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.config import INSTANCE_DIR, load_config
+from app.routing import body_mimetypes, register_converters, view_mark
 
 log = logging.getLogger(__name__)
 
 JSON_MIMETYPES = ("application/json",)
-# Uploads that are not JSON, by path: the bulk return shipments CSV (app/pickups/routes.py).
-UPLOAD_MIMETYPES = {"/api/v1/pickups/returns.csv": ("text/csv", "multipart/form-data")}
+# Longer URLs get a 414 problem; gunicorn lets them through to here (app/gunicorn_conf.py).
+MAX_URL_LENGTH = 4096
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -34,18 +36,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import clock
     from app.db import import_all_models
-    from app.extensions import api, db
+    from app.extensions import api, db, limiter
 
     import_all_models()
     app.extensions["hcc.clock"] = config.get("CLOCK_OBJECT") if config and config.get("CLOCK_OBJECT") \
         else clock.clock_from_setting(app.config["CLOCK"])
     db.init_app(app)
+    register_converters(app)
+    limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())
     _register_blueprints(app, api)
 
     from app.errors import register_error_handlers
+    from app.headers import register_headers
 
     register_error_handlers(app)
+    from app.web import init_web
+
+    init_web(app)  # the pages for people; after the error handlers, which its HTML pages wrap
+    register_headers(app)  # first registered, so its after_request runs last, on every answer
     _register_request_hooks(app)
 
     from app.cli import register_cli
@@ -91,7 +100,6 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.geo.routes import blp as units
     from app.handovers.routes import blp as handovers
     from app.health.routes import bp as health
-    from app.tracking.page import bp as tracking_page
     from app.labels.routes import blp as labels
     from app.money.routes import blp as money
     from app.notifications.routes import blp as webhooks
@@ -99,6 +107,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.pickups.routes import blp as pickups
     from app.scans.routes import blp as scans
     from app.shipments.routes import blp as shipments
+    from app.tracking.page import bp as tracking_page
     from app.tracking.routes import blp as tracking
 
     for blp in (accounts, units, orgs, shipments, fees, labels, webhooks, scans, delivery, tracking,
@@ -110,25 +119,51 @@ def _register_blueprints(app: Flask, api: Any) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.accounts.auth import authenticate
     from app.audit.services import remote_addr
-    from app.errors import problem, unreadable_input
+    from app.errors import (
+        describe_database_error,
+        problem,
+        rollback_quietly,
+        server_failure,
+        unreadable_input,
+    )
     from app.extensions import db, sqlite_begin
 
     @app.before_request
-    def _check_body() -> Response | None:
+    def _check_request() -> Response | None:
         remote_addr.set(request.remote_addr)
         writes = request.method in ("POST", "PUT", "PATCH", "DELETE")
         sqlite_begin.set("BEGIN IMMEDIATE" if writes else "BEGIN")
+        if len(request.environ.get("RAW_URI") or request.full_path) > MAX_URL_LENGTH:
+            return problem(414, "URI Too Long", f"URLs are limited to {MAX_URL_LENGTH} characters.",
+                           "uri_too_long")
+        if request.routing_exception is not None:
+            return None  # the 404 or 405 is raised next
+        refusal = _check_body()
+        if refusal is not None and view_mark(app, request.endpoint, request.method, "required_roles"):
+            authenticate()  # anonymous callers learn they must sign in, not what their body lacks
+        return refusal
+
+    def _check_body() -> Response | None:
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         json_body = request.method in ("POST", "PUT", "PATCH") and has_body
         if not request.path.startswith("/api/v1/"):
             return None
-        if json_body and request.mimetype in UPLOAD_MIMETYPES.get(request.path, ()):
+        if has_body and request.content_length is None:  # chunked
+            if "wsgi.input_terminated" not in request.environ:
+                # A server that does not end chunked input for us leaves no safe way to read it.
+                return problem(411, "Length Required", "Send the body with a Content-Length.",
+                               "length_required")
+            if len(request.get_data(cache=True)) >= app.config["MAX_CONTENT_LENGTH"]:
+                raise RequestEntityTooLarge()  # Werkzeug silently cuts a chunked body at the limit
+        if json_body and request.mimetype in body_mimetypes(app, request.endpoint, request.method):
             return unreadable_input(request, json_body=False)
         if json_body and request.mimetype not in JSON_MIMETYPES:
+            got = request.mimetype or "none"
             return problem(415, "Unsupported Media Type",
                            "Send the body as application/json.", "unsupported_media_type",
-                           {"Content-Type": [f"Expected application/json, got {request.mimetype or 'none'}."]})
+                           {"Content-Type": [f"Expected application/json, got {got}."]})
         return unreadable_input(request, json_body=json_body)
 
     @app.teardown_request
@@ -142,20 +177,18 @@ def _register_request_hooks(app: Flask) -> None:
     def _commit_once(response: Response) -> Response:
         # One commit per request, at the edge; everything before only flushed.
         if response.status_code >= 400:
-            db.session.rollback()
+            rollback_quietly()
             return response
         try:
             db.session.commit()
         except IntegrityError as exc:
-            db.session.rollback()
-            log.warning("commit refused by a constraint: %s", exc.orig)
+            rollback_quietly()
+            log.warning("commit refused by a constraint: %s", describe_database_error(exc))
             return problem(409, "Conflict", "The change conflicts with existing data; nothing was saved.",
                            "conflict")
-        except Exception:
-            db.session.rollback()
-            log.exception("commit failed")
-            return problem(500, "Internal server error",
-                           "An unexpected error occurred; nothing was saved.", "internal_error")
+        except Exception as exc:
+            rollback_quietly()
+            return server_failure(exc)
         return response
 
 

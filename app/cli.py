@@ -101,7 +101,8 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["clerk", "courier", "agency", "supervisor", "admin"]))
+@click.option("--role", required=True,
+              type=click.Choice(["clerk", "courier", "agency", "supervisor", "admin"]))
 @click.option("--full-name", required=True)
 @click.option("--office", "office_code", default=None, help="Office code (clerk, courier, supervisor).")
 @click.option("--agency", "agency_code", default=None, help="Agency code (agency officers).")

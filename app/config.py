@@ -38,6 +38,8 @@ def load_config() -> dict:
         "DOSSIER_CODE_STRICT": _bool("DOSSIER_CODE_STRICT", False),
         "PROVINCE_CODE": os.environ.get("PROVINCE_CODE", "38"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Hotlines on the public front page, comma-separated (Vietnam Post's customer line).
+        "HOTLINES": [n.strip() for n in os.environ.get("HOTLINES", "1900 54 54 81").split(",") if n.strip()],
         "CLOCK": os.environ.get("HCC_CLOCK", "system"),
         # Notifications (SPEC §9): SMS adapter, outbox retries, agency webhooks.
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "log"),
@@ -55,8 +57,27 @@ def load_config() -> dict:
         "SCAN_CLOCK_SKEW_SECONDS": _int("SCAN_CLOCK_SKEW_SECONDS", 300),
         "DELIVERY_SIGNATURE_MAX_BYTES": _int("DELIVERY_SIGNATURE_MAX_BYTES", 100 * 1024),
         "DELIVERY_PHOTO_MAX_BYTES": _int("DELIVERY_PHOTO_MAX_BYTES", 1024 * 1024),
-        # Public tracking: requests per minute per client address (0: no limit), per process.
+        # Public tracking: requests per minute per client address (0: no limit).
         "TRACKING_RATE_LIMIT_PER_MINUTE": _int("TRACKING_RATE_LIMIT_PER_MINUTE", 60),
+        # Rate limits (Flask-Limiter): memory:// counts per process; redis://host:6379/N
+        # shares the counts between workers and machines.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "hcc",
+        # Storage errors arrive as limits.errors.StorageError; while Redis does not answer,
+        # each process counts in its own memory instead of failing the request.
+        "RATELIMIT_STORAGE_OPTIONS": {"wrap_exceptions": True},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Sign-in throttling (docs/accounts.md): failures allowed per window, by account from
+        # one address, by address, and by account from addresses it never signed in from.
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS": _int("LOGIN_FAILURES_PER_ACCOUNT_ADDRESS", 5),
+        "LOGIN_FAILURES_PER_ADDRESS": _int("LOGIN_FAILURES_PER_ADDRESS", 30),
+        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 100),
+        "LOGIN_KNOWN_ADDRESS_DAYS": _int("LOGIN_KNOWN_ADDRESS_DAYS", 30),
+        # Live (unrevoked) API keys one agency may hold.
+        "API_KEYS_PER_AGENCY": _int("API_KEYS_PER_AGENCY", 10),
         # Public tracking answers are kept this long per process (0: always read afresh).
         "TRACKING_CACHE_SECONDS": _int("TRACKING_CACHE_SECONDS", 30),
     }

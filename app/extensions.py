@@ -4,7 +4,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -16,7 +18,8 @@ class Database:
 
     def __init__(self) -> None:
         self._sessionmaker = sessionmaker(expire_on_commit=False)
-        self.session: Session = scoped_session(self._sessionmaker, scopefunc=_app_ctx_id)  # type: ignore[assignment]
+        self._scoped = scoped_session(self._sessionmaker, scopefunc=_app_ctx_id)
+        self.session: Session = self._scoped  # type: ignore[assignment]  # it proxies one Session
         self._engine: Engine | None = None
 
     def init_app(self, app: Flask) -> None:
@@ -30,13 +33,17 @@ class Database:
         assert self._engine is not None, "Database.init_app was not called"
         return self._engine
 
+    def current(self) -> Session:
+        """This app context's Session itself, for what the `session` proxy does not pass on."""
+        return self._scoped()
+
     def bind_to(self, bind: Any, **options: Any) -> None:
         """Point new sessions at `bind` (an Engine or a Connection)."""
-        self.session.remove()
+        self._scoped.remove()
         self._sessionmaker.configure(bind=bind, **options)
 
     def _remove_session(self, _exc: BaseException | None) -> None:
-        self.session.remove()
+        self._scoped.remove()
 
 
 def _app_ctx_id() -> int:
@@ -57,7 +64,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -74,12 +81,11 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(sqlite_begin.get())
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Bound values (phones, names, addresses) stay out of error messages and so out of logs.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 db = Database()
 api = ProblemApi()
-
-
-def get_db() -> Database:
-    return current_app.extensions["hcc.db"]
+# Storage, strategy and headers come from the RATELIMIT_* settings (app/config.py).
+limiter = Limiter(get_remote_address)

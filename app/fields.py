@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from app.text import nfc
+from app.text import LANDLINE, MOBILE, nfc
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -27,9 +28,6 @@ class Text(fields.String):
 
 
 _PHONE_CLEAN = re.compile(r"[\s.\-()]")
-# Mobile: 0 + 3/5/7/8/9 + 8 digits. Fixed line: 02 + area code + number, 11 digits.
-_MOBILE = re.compile(r"0[35789][0-9]{8}")
-_LANDLINE = re.compile(r"02[0-9]{9}")
 
 
 def normalise_phone(value: str) -> str:
@@ -38,7 +36,7 @@ def normalise_phone(value: str) -> str:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
+    if not (MOBILE.fullmatch(digits) or LANDLINE.fullmatch(digits)):
         raise ValidationError(
             "Not a Vietnamese phone number: a 10-digit mobile (09x, 03x, 05x, 07x, 08x) "
             "or an 11-digit fixed line (02x).")
@@ -73,6 +71,14 @@ def normalise_id_number(value: str, id_type: str | None) -> tuple[str, str]:
     return id_type, number
 
 
+def normalise_id_fields(data: dict[str, Any]) -> None:
+    """Normalise data's id_type and id_number in place, errors under id_number."""
+    try:
+        data["id_type"], data["id_number"] = normalise_id_number(data["id_number"], data["id_type"])
+    except ValidationError as exc:
+        raise ValidationError(exc.messages, "id_number") from None
+
+
 class StrictInteger(fields.Integer):
     """An integer given as a JSON number: "120", 120.5 and true are refused."""
 
@@ -82,3 +88,77 @@ class StrictInteger(fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("Must be a whole number.")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false: 1, "yes" and "true" are refused (1 == True in Python)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
+# Dates outside this window are typing mistakes, and would overflow date arithmetic.
+DATE_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31),
+                            error="Expected a date between {min} and {max}.")
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with its offset, within this century (anything else is a typing mistake,
+    and would overflow the arithmetic of time zones)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= moment.year <= 2099:
+            raise ValidationError("Expected a time between 2000 and 2099.")
+        return moment
+
+
+class Coordinate(fields.Float):
+    """A JSON number; range and plausibility are checked with the scan (code invalid_coordinates)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("Must be a number.")
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValidationError("Must be a number within range.") from None
+
+
+class _Prefixed:
+    """obj's attributes named `prefix` + name, read as name."""
+
+    def __init__(self, obj: Any, prefix: str) -> None:
+        self._obj, self._prefix = obj, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._obj, self._prefix + name)
+
+
+class Inline(fields.Nested):
+    """A nested object made of the parent's own attributes: Inline(PartyOut, prefix="sender_")
+    dumps sender_name as name. `present_if` names the attribute without which it is null."""
+
+    def __init__(self, nested: Any, *, prefix: str = "", present_if: str | None = None,
+                 **kwargs: Any) -> None:
+        self.prefix, self.present_if = prefix, present_if
+        super().__init__(nested, **kwargs)
+
+    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> Any:
+        if self.present_if and getattr(obj, self.present_if) is None:
+            return None
+        return self._serialize(_Prefixed(obj, self.prefix) if self.prefix else obj, attr, obj, **kwargs)
+
+
+class Reached(fields.String):
+    """A string at the end of a dotted attribute path; null when a link on the way is null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_none=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        for name in (self.attribute or attr).split("."):
+            obj = getattr(obj, name, None) if obj is not None else None
+        return obj

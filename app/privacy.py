@@ -24,3 +24,8 @@ def mask_name(name: str) -> str:
         return ""
     masked = [words[0]] + [w[0] + "*" * (len(w) - 1) for w in words[1:]]
     return " ".join(masked)
+
+
+def mask_phone(phone: str) -> str:
+    """'0912345678' -> '09******78': enough to tell messages apart, not to call anyone."""
+    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:] if len(phone) > 4 else "*" * len(phone)

@@ -36,11 +36,12 @@ def insert_new(table: Table, rows: list[dict[str, Any]], unique: str, returning:
         return []
     names = list(rows[0])
     if on_postgresql():
-        casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=postgresql.dialect())}[])" for n in names)
+        dialect = postgresql.dialect()
+        casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
         stmt = text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({casts}) "
                     f"ON CONFLICT ({unique}) DO NOTHING RETURNING {', '.join(returning)}"
                     ).columns(*(table.c[n] for n in returning))
         return list(db.session.execute(stmt, {n: [r[n] for r in rows] for n in names}))
-    stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c[unique]])
-            .returning(*(table.c[n] for n in returning)))
-    return list(db.session.execute(stmt, rows))
+    insert = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c[unique]])
+              .returning(*(table.c[n] for n in returning)))
+    return list(db.session.execute(insert, rows))

@@ -1,4 +1,4 @@
-"""Text helpers: NFC normalisation and Vietnamese accent folding."""
+"""Text helpers: NFC normalisation, Vietnamese accent folding, the mobile-number pattern."""
 from __future__ import annotations
 
 import re
@@ -6,18 +6,37 @@ import unicodedata
 from typing import Any
 
 _SPACES = re.compile(r"\s+")
+# Vietnamese numbers: a mobile is 0 + 3/5/7/8/9 + 8 digits; a fixed line 02 + area code + number.
+MOBILE = re.compile(r"0[35789][0-9]{8}")
+LANDLINE = re.compile(r"02[0-9]{9}")
+
+
+def is_mobile(phone: str) -> bool:
+    return MOBILE.fullmatch(phone) is not None
 
 
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def fold(value: str) -> str:
-    """Lower-case ASCII fold: 'Phường Bỉm Sơn' -> 'phuong bim son'."""
+def strip_accents(value: str) -> str:
+    """Vietnamese without its marks, case kept: 'Bưu điện ĐÔNG SƠN' -> 'Buu dien DONG SON'."""
     value = value.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", value)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    return "".join(c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c))
+
+
+def fold(value: str) -> str:
+    """Lower-case search key: 'Phường Bỉm Sơn' -> 'phuong bim son'."""
+    return _SPACES.sub(" ", strip_accents(value).lower()).strip()
+
+
+_PUNCTUATION = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+                              "…": "...", "\u00a0": " "})
+
+
+def to_ascii(value: str) -> str:
+    """ASCII for SMS gateways that need it, case kept; what has no ASCII form becomes '?'."""
+    return strip_accents(value.translate(_PUNCTUATION)).encode("ascii", "replace").decode("ascii")
 
 
 # NUL (PostgreSQL text cannot hold it) and unpaired surrogates (no UTF-8 encoding exists).

@@ -6,7 +6,8 @@ Times `app.fees.pricing.quote_body`, the pricing function POST /api/v1/quotes an
 creation both call, over varied realistic bodies (commune pairs across Thanh Hóa and the
 other provinces, weights, dates, services, TT22 categories, collection on behalf), already
 validated by ShipmentIn as the route does, after a warm-up pass. A temporary SQLite database
-holds the units and the default tariff and policies; the database is not touched while timing.
+holds the units and the demo data (the default tariff and policies); the database is not
+touched while timing.
 """
 from __future__ import annotations
 
@@ -22,28 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
+from bench.support import make_app
 
 
-def make_app(workdir: str) -> Any:
-    url = f"sqlite:///{Path(workdir) / 'bench.db'}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "ID_HASH_KEY": "bench"})
-    with app.app_context():
-        from app import migrate
-        from app.extensions import db
-        from app.fees.services import load_defaults
-        from app.geo.services import load_units
-
-        migrate.upgrade(url)
-        load_units()
-        load_defaults()
-        db.session.commit()
-    return app
-
-
-def make_bodies(codes_by_province: dict[str, list[str]], count: int, seed: int = 2020) -> list[dict[str, Any]]:
+def make_bodies(codes_by_province: dict[str, list[str]], count: int,
+                seed: int = 2020) -> list[dict[str, Any]]:
     """Raw JSON bodies as a clerk would send them; most senders in Thanh Hóa (38)."""
-    from app.fees.policies import TT22_CATEGORIES
+    from app.vocabulary import Beneficiary
 
     rng = random.Random(seed)
     provinces = sorted(codes_by_province)
@@ -59,11 +45,12 @@ def make_bodies(codes_by_province: dict[str, list[str]], count: int, seed: int =
             recipient = sender
         else:
             recipient = rng.choice(codes_by_province[rng.choice(provinces)])
-        category = rng.choice(TT22_CATEGORIES) if rng.random() < 0.2 else None
+        category = rng.choice(tuple(Beneficiary)) if rng.random() < 0.2 else None
         day = date(2020, 1, 1) + timedelta(days=rng.randrange(8 * 365))
         bodies.append({
             "service": rng.choice(["return", "return", "intake", "both"]),
-            "dossier": {"code": f"000.00.12.H56-200313-{i:04d}", "procedure": "Cấp bản sao trích lục hộ tịch"},
+            "dossier": {"code": f"000.00.12.H56-200313-{i:04d}",
+                        "procedure": "Cấp bản sao trích lục hộ tịch"},
             "agency_code": "UBND-14812",
             "sender": {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
                        "address": {"line": "Số 1 Trần Phú", "unit_code": sender}},
@@ -97,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
-        app = make_app(workdir)
+        app = make_app(f"sqlite:///{Path(workdir) / 'bench.db'}")
         with app.app_context():
             from sqlalchemy import select
 

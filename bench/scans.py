@@ -15,8 +15,6 @@ and their ratio are printed per run. After a warm-up, loops are bounded by count
 """
 from __future__ import annotations
 
-import argparse
-import http.client
 import json
 import statistics
 import sys
@@ -26,13 +24,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.support import (  # noqa: E402
-    bulk_return_shipments, gunicorn, make_app, scratch_database, token, utcnow,
-)
+from bench import support
 
 ROUND = [("accepted", {}), ("departed", {"office_code": "BC-BIMSON"}),
          ("arrived", {"office_code": "BC-THANHHOA"}), ("out_for_delivery", {}),
@@ -55,7 +50,6 @@ def make_batches(numbers: list[str], batch_size: int, start: datetime) -> list[l
 
 def run_api(base: str, auth: str, batches: list[list[dict]], clients: int, max_seconds: float) -> float:
     bodies = [json.dumps({"scans": b}).encode() for b in batches]
-    host = urlsplit(base)
     lock = threading.Lock()
     queue = list(range(len(bodies)))
     recorded = [0]
@@ -67,14 +61,7 @@ def run_api(base: str, auth: str, batches: list[list[dict]], clients: int, max_s
                 if not queue:
                     return
                 n = queue.pop()
-            conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
-            conn.request("POST", "/api/v1/scans", body=bodies[n], headers={
-                "Content-Type": "application/json", "Authorization": f"Bearer {auth}"})
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
-            if resp.status != 200:
-                raise SystemExit(f"HTTP {resp.status}: {data[:300]!r}")
+            data = support.call(base, "POST", "/api/v1/scans", body=bodies[n], auth=auth)
             with lock:
                 recorded[0] += json.loads(data)["recorded"]
 
@@ -94,8 +81,11 @@ def run_sql(url: str, batches: list[list[dict]], clients: int) -> float:
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as conn:
-        office = dict(conn.execute("SELECT code, id FROM offices").fetchall())
-        actor = conn.execute("SELECT id FROM users WHERE username = 'courier'").fetchone()[0]
+        office: dict[str, int] = dict(conn.execute("SELECT code, id FROM offices").fetchall())
+        courier = conn.execute("SELECT id FROM users WHERE username = 'courier'").fetchone()
+        if courier is None:
+            raise SystemExit("the demo courier is missing")
+        actor = courier[0]
     lock = threading.Lock()
     queue = list(range(len(batches)))
 
@@ -108,15 +98,16 @@ def run_sql(url: str, batches: list[list[dict]], clients: int) -> float:
                     batch = batches[queue.pop()]
                 numbers = sorted({s["tracking_number"] for s in batch})
                 with conn.transaction():
-                    ids = dict(conn.execute(
+                    ids: dict[str, int] = dict(conn.execute(
                         "SELECT tracking_number, id FROM shipments WHERE tracking_number = ANY(%s) "
                         "ORDER BY id FOR UPDATE", [numbers]).fetchall())
-                    cols = list(map(list, zip(*[(ids[s["tracking_number"]], s["event"], s["occurred_at"],
-                                       office.get(s.get("office_code", ""), office["BC-BIMSON"]),
-                                       s["id"], s.get("reason")) for s in batch])))
+                    rows = [(ids[s["tracking_number"]], s["event"], s["occurred_at"],
+                             office.get(s.get("office_code", ""), office["BC-BIMSON"]),
+                             s["id"], s.get("reason")) for s in batch]
+                    cols = list(map(list, zip(*rows, strict=True)))
                     conn.execute(
-                        "INSERT INTO tracking_events (shipment_id, event, upu_code, occurred_at, recorded_at, "
-                        "office_id, actor_id, scan_id, reason) "
+                        "INSERT INTO tracking_events (shipment_id, event, upu_code, occurred_at, "
+                        "recorded_at, office_id, actor_id, scan_id, reason) "
                         "SELECT s, e, NULL, o::timestamptz, now(), f, %s, u::uuid, r FROM unnest("
                         "%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
                         "AS t(s, e, o, f, u, r) ON CONFLICT (scan_id) DO NOTHING RETURNING id",
@@ -132,35 +123,32 @@ def run_sql(url: str, batches: list[list[dict]], clients: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser = support.server_options(__doc__)
     parser.add_argument("--batches", type=int, default=40, help="batches per run (of 500 scans)")
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run: 2)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--max-seconds", type=float, default=120, help="per run, API part")
-    args = parser.parse_args()
-    if not 1 <= args.runs <= 10 or not 1 <= args.batches <= 400 or not 5 <= args.batch_size <= 1000:
-        raise SystemExit("keep --runs ≤ 10, --batches ≤ 400, --batch-size between 5 and 1000")
+    args = support.bounded(parser, runs=(1, 10), batches=(1, 400), batch_size=(5, 1000))
 
-    url = scratch_database()
-    app = make_app(url)
+    url = support.scratch_database()
+    app = support.make_app(url)
     items = args.batches * (args.batch_size // len(ROUND))
     print(f"scratch database ready; {args.runs} runs of {args.batches} batches × {args.batch_size} scans, "
           f"{args.workers} gunicorn workers, {args.clients} clients")
     results = []
-    with gunicorn(url, args.workers) as base:
-        auth = token(base, "courier")
-        warm = bulk_return_shipments(app, 4 * args.clients * (args.batch_size // len(ROUND)), 90_000_000,
-                                     utcnow() - timedelta(hours=1))
-        run_api(base, auth, make_batches(warm, args.batch_size, utcnow() - timedelta(minutes=50)),
+    with support.gunicorn(url, args.workers) as base:
+        auth = support.token(base, "courier")
+        warm_items = 4 * args.clients * (args.batch_size // len(ROUND))
+        warm = support.bulk_return_shipments(app, warm_items, 90_000_000, support.minutes_ago(60))
+        run_api(base, auth, make_batches(warm, args.batch_size, support.minutes_ago(50)),
                 args.clients, args.max_seconds)
         for run in range(args.runs):
-            created = utcnow() - timedelta(hours=1)
-            for_api = bulk_return_shipments(app, items, 10_000_000 + 2 * run * items, created)
-            for_sql = bulk_return_shipments(app, items, 10_000_000 + (2 * run + 1) * items, created)
-            start = utcnow() - timedelta(minutes=50)
-            api = run_api(base, auth, make_batches(for_api, args.batch_size, start), args.clients, args.max_seconds)
+            created = support.minutes_ago(60)
+            for_api = support.bulk_return_shipments(app, items, 10_000_000 + 2 * run * items, created)
+            for_sql = support.bulk_return_shipments(app, items, 10_000_000 + (2 * run + 1) * items, created)
+            start = support.minutes_ago(50)
+            api = run_api(base, auth, make_batches(for_api, args.batch_size, start), args.clients,
+                          args.max_seconds)
             sql = run_sql(url, make_batches(for_sql, args.batch_size, start), args.clients)
             results.append((api, sql))
             print(f"run {run + 1}: API {api:,.0f} scans/s   plain SQL {sql:,.0f} scans/s   "

@@ -33,13 +33,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.support import bulk_return_shipments, gunicorn, make_app, scratch_database, utcnow  # noqa: E402
+from bench import support
 
 # The shipped configuration (answers kept TRACKING_CACHE_SECONDS, default 30 s, per worker),
 # then every lookup read afresh from the database.
-CONFIGURATIONS = [("default configuration", {}), ("TRACKING_CACHE_SECONDS=0", {"TRACKING_CACHE_SECONDS": "0"})]
-TIMELINE = [("accepted", "BC-BIMSON", None), ("departed", "BC-BIMSON", None), ("arrived", "BC-THANHHOA", None),
-            ("departed", "BC-THANHHOA", None), ("arrived", "BC-BIMSON", None), ("out_for_delivery", "BC-BIMSON", None),
+CONFIGURATIONS = [("default configuration", {}),
+                  ("TRACKING_CACHE_SECONDS=0", {"TRACKING_CACHE_SECONDS": "0"})]
+TIMELINE = [("accepted", "BC-BIMSON", None), ("departed", "BC-BIMSON", None),
+            ("arrived", "BC-THANHHOA", None), ("departed", "BC-THANHHOA", None),
+            ("arrived", "BC-BIMSON", None), ("out_for_delivery", "BC-BIMSON", None),
             ("delivery_failed", "BC-BIMSON", "addressee_absent")]
 
 
@@ -49,20 +51,23 @@ def add_timelines(app, numbers: list[str]) -> None:
 
     from app.extensions import db
     from app.orgs.models import Office
-    from app.shipments.events import STATUS_AFTER, UPU_CODES
+    from app.shipments.events import STATUS_AFTER
     from app.shipments.models import Shipment, TrackingEvent
+    from app.vocabulary import UPU_CODES, Event
 
     with app.app_context():
-        offices = dict(db.session.execute(select(Office.code, Office.id)).all())
-        ids = [i for (i,) in db.session.execute(select(Shipment.id).where(Shipment.tracking_number.in_(numbers)))]
-        start = utcnow() - timedelta(minutes=50)
-        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[event],
-                 "occurred_at": start + timedelta(minutes=5 * k), "recorded_at": start + timedelta(minutes=5 * k),
+        offices = dict(db.session.execute(select(Office.code, Office.id)).tuples().all())
+        ids = list(db.session.scalars(select(Shipment.id).where(Shipment.tracking_number.in_(numbers))))
+        start = support.minutes_ago(50)
+        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[Event(event)],
+                 "occurred_at": start + timedelta(minutes=5 * k),
+                 "recorded_at": start + timedelta(minutes=5 * k),
                  "office_id": offices[office], "reason": reason}
                 for sid in ids for k, (event, office, reason) in enumerate(TIMELINE)]
         for at in range(0, len(rows), 5000):
             db.session.execute(insert(TrackingEvent.__table__), rows[at:at + 5000])
-        db.session.execute(update(Shipment).where(Shipment.id.in_(ids)).values(status=STATUS_AFTER[TIMELINE[-1][0]]))
+        db.session.execute(update(Shipment).where(Shipment.id.in_(ids))
+                           .values(status=STATUS_AFTER[TIMELINE[-1][0]]))
         db.session.commit()
 
 
@@ -72,10 +77,10 @@ def ensure_wrk() -> str | None:
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     print("installing wrk (Debian package) …")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (sudo + ["apt-get", "install", "-y", "-qq", "wrk"], sudo + ["apt-get", "update", "-qq"],
-                sudo + ["apt-get", "install", "-y", "-qq", "wrk"]):
-        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0 \
-                and shutil.which("wrk"):
+    install = [*sudo, "apt-get", "install", "-y", "-qq", "wrk"]
+    for cmd in (install, [*sudo, "apt-get", "update", "-qq"], install):
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if done.returncode == 0 and shutil.which("wrk"):
             break
     return shutil.which("wrk")
 
@@ -84,20 +89,19 @@ def run_wrk(wrk: str, url: str, script: Path | None, seconds: int, connections: 
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
-    if "Non-2xx or 3xx responses" in out or "Socket errors" in out and "timeout 0" not in out:
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in out or ("Socket errors" in out and "timeout 0" not in out):
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         if bad:
             raise SystemExit(f"{bad.group(1)} failed responses from {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rate is None:
+        raise SystemExit(f"wrk printed no rate:\n{out}")
+    return float(rate.group(1))
 
 
 def run_python(base: str, paths: list[str], seconds: int, connections: int) -> float:
     """Fallback load generator: `connections` threads, bounded by time."""
-    import http.client
-    from urllib.parse import urlsplit
-
-    host = urlsplit(base)
     done = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -105,13 +109,7 @@ def run_python(base: str, paths: list[str], seconds: int, connections: int) -> f
     def worker(n: int) -> None:
         count = 0
         while time.monotonic() < deadline:
-            conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
-            conn.request("GET", paths[(n + count * connections) % len(paths)])
-            resp = conn.getresponse()
-            resp.read()
-            conn.close()
-            if resp.status != 200:
-                raise SystemExit(f"HTTP {resp.status}")
+            support.call(base, "GET", paths[(n + count * connections) % len(paths)], timeout=10)
             count += 1
         with lock:
             done[0] += count
@@ -126,19 +124,15 @@ def run_python(base: str, paths: list[str], seconds: int, connections: int) -> f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser = support.server_options(__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="per endpoint and run")
     parser.add_argument("--items", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run: 2)")
     parser.add_argument("--connections", type=int, default=32)
-    args = parser.parse_args()
-    if not 1 <= args.runs <= 10 or not 1 <= args.seconds <= 60 or not 1 <= args.items <= 100_000:
-        raise SystemExit("keep --runs ≤ 10, --seconds ≤ 60, --items ≤ 100,000")
+    args = support.bounded(parser, runs=(1, 10), seconds=(1, 60), items=(1, 100_000))
 
-    url = scratch_database()
-    app = make_app(url)
-    numbers = bulk_return_shipments(app, args.items, 30_000_000, utcnow() - timedelta(hours=1))
+    url = support.scratch_database()
+    app = support.make_app(url)
+    numbers = support.bulk_return_shipments(app, args.items, 30_000_000, support.minutes_ago(60))
     add_timelines(app, numbers)
     paths = [f"/api/v1/track/{n}" for n in numbers]
     wrk = ensure_wrk()
@@ -162,7 +156,7 @@ def main() -> None:
 def measure(args: argparse.Namespace, wrk: str | None, script: Path, paths: list[str], url: str,
             env: dict[str, str]) -> tuple[float, float, float]:
     # The limiter stays on, with an allowance too large to refuse anything from one address.
-    with gunicorn(url, args.workers, {"TRACKING_RATE_LIMIT_PER_MINUTE": str(10**9), **env}) as base:
+    with support.gunicorn(url, args.workers, {"TRACKING_RATE_LIMIT_PER_MINUTE": str(10**9), **env}) as base:
         with urllib.request.urlopen(base + paths[0], timeout=10) as resp:  # warm and check
             assert resp.status == 200 and b"status_label" in resp.read()
         results = []

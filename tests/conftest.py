@@ -1,11 +1,13 @@
 """Fixtures: one migrated database per run (SQLite file, or PostgreSQL from DATABASE_URL),
-each test inside a transaction rolled back at its end (requests commit savepoints)."""
+each test inside a transaction rolled back at its end (requests commit savepoints). The
+helpers built on them (shipments, scans, problem+json, PDF readers) are in tests/support/;
+tests get all of them as fixtures and import nothing from conftest or other tests."""
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,24 +17,19 @@ from sqlalchemy import text
 
 from app import create_app
 from app.clock import FixedClock
+from app.demo.shipment import spec_body
 from app.extensions import db as _db
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 09:00 in Thanh Hóa
+pytest_plugins = [
+    "tests.support.problems",
+    "tests.support.shipments",
+    "tests.support.scans",
+    "tests.support.tracking",
+    "tests.support.system_tools",
+    "tests.support.concurrency",
+]
 
-SPEC_BODY: dict[str, Any] = {
-    "service": "return",
-    "dossier": {"code": "000.00.12.H56-200313-0001", "procedure": "Cấp bản sao trích lục hộ tịch"},
-    "agency_code": "UBND-14812",
-    "sender": {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
-               "address": {"line": "Số 1 Trần Phú", "unit_code": "14812"}},
-    "recipient": {"name": "Nguyễn Văn Ất", "phone": "0912345678", "id_number": "038090001234",
-                  "address": {"line": "Thôn Đông", "unit_code": "14812"}},
-    "weight_g": 120,
-    "items": [{"name": "Trích lục khai sinh", "original": True, "count": 1}],
-    "beneficiary": {"category": "poor_household", "certificate": "HN-2020-0042"},
-    "collect_fee_vnd": 0,
-    "accepted_on": "2020-03-16",
-}
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Thanh Hóa
 
 
 def is_postgres() -> bool:
@@ -93,6 +90,14 @@ def app(database_url: str, clock: FixedClock, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture(autouse=True)
+def _fresh_limits(app: Flask) -> None:
+    """Every test starts with full rate-limit and sign-in allowances (all from 127.0.0.1)."""
+    from app.extensions import limiter
+
+    limiter.reset()
+
+
+@pytest.fixture(autouse=True)
 def _transaction(app: Flask, clock: FixedClock) -> Iterator[None]:
     """Each test runs in a transaction rolled back afterwards; commits become savepoints."""
     clock.set(NOW)
@@ -109,12 +114,11 @@ def _transaction(app: Flask, clock: FixedClock) -> Iterator[None]:
 
 
 @pytest.fixture
-def committed(app: Flask) -> Iterator[None]:
+def committed(app: Flask) -> None:
     """For tests that need real commits across threads (concurrency): no outer transaction.
     Whatever the test commits stays; such tests clean up after themselves."""
     _db.session.remove()
     _db.bind_to(_db.engine)
-    yield
 
 
 @pytest.fixture
@@ -158,25 +162,8 @@ def shipment_body() -> Callable[..., dict[str, Any]]:
     """The SPEC §7 body with a fresh dossier code; keyword overrides replace top-level keys."""
 
     def make(**overrides: Any) -> dict[str, Any]:
-        import copy
-
-        body = copy.deepcopy(SPEC_BODY)
-        body["dossier"]["code"] = f"000.00.12.H56-200313-{uuid.uuid4().int % 10000:04d}-{uuid.uuid4().hex[:6]}"
-        body.update(overrides)
-        return body
+        fresh = uuid.uuid4()
+        return spec_body(f"000.00.12.H56-200313-{fresh.int % 10000:04d}-{uuid.uuid4().hex[:6]}",
+                         **overrides)
 
     return make
-
-
-def assert_problem(resp: Any, status: int, code: str | None = None, *fields: str) -> dict[str, Any]:
-    """Check an RFC 9457 answer (SPEC §7) and return its body; `fields` must be named in `errors`."""
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert {"type", "title", "status", "detail", "code"} <= body.keys(), body
-    assert body["status"] == status and body["type"].endswith("/" + body["code"])
-    if code is not None:
-        assert body["code"] == code, body
-    for field in fields:
-        assert field in body.get("errors", {}), body
-    return body

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import assert_problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,39 +20,39 @@ def post_raw(client, url, data, content_type="application/json", headers=None):
 
 # --- routing ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/nope", "/api/v1/nope", "/api/v2/shipments"])
-def test_unknown_route_is_404_problem(client, url):
-    assert_problem(client.get(url), 404, "not_found")
+@pytest.mark.parametrize("url", ["/api/nope", "/api/v1/nope", "/api/v2/shipments"])
+def test_unknown_route_is_404_problem(client, url, problem):
+    problem(client.get(url), 404, "not_found")
 
 
 @pytest.mark.parametrize(("method", "url"), [
     ("put", SHIPMENTS), ("delete", SHIPMENTS), ("get", TOKENS), ("post", "/api/v1/units"),
 ])
-def test_wrong_method_is_405_problem(client, method, url):
+def test_wrong_method_is_405_problem(client, method, url, problem):
     resp = getattr(client, method)(url)
-    assert_problem(resp, 405, "method_not_allowed")
+    problem(resp, 405, "method_not_allowed")
     assert method.upper() not in resp.headers["Allow"]
 
 
 # --- bodies ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data", ['{"service": ', "{'single': 'quotes'}", "nope", "{}}", "\xff\xfe"])
-def test_malformed_json_is_400(as_user, data):
+def test_malformed_json_is_400(as_user, data, problem):
     resp = as_user("clerk").post(SHIPMENTS, data=data, headers={"Content-Type": "application/json"})
-    assert_problem(resp, 400, "malformed_json", "_body")
+    problem(resp, 400, "malformed_json", "_body")
 
 
-def test_malformed_json_before_sign_in_is_400(client):
-    assert_problem(post_raw(client, TOKENS, b"\x80\x81{"), 400, "malformed_json")
+def test_malformed_json_before_sign_in_is_400(client, problem):
+    problem(post_raw(client, TOKENS, b"\x80\x81{"), 400, "malformed_json")
 
 
 @pytest.mark.parametrize("content_type", [
     "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",
 ])
-def test_non_json_body_is_415(as_user, shipment_body, content_type):
+def test_non_json_body_is_415(as_user, shipment_body, content_type, problem):
     resp = as_user("clerk").post(SHIPMENTS, data=json.dumps(shipment_body()),
                                  headers={"Content-Type": content_type})
-    body = assert_problem(resp, 415, "unsupported_media_type", "Content-Type")
+    body = problem(resp, 415, "unsupported_media_type", "Content-Type")
     assert content_type.split(";")[0] in body["errors"]["Content-Type"][0]
 
 
@@ -63,34 +62,34 @@ def test_json_with_charset_is_accepted(as_user, shipment_body):
     assert resp.status_code == 201, resp.get_json()
 
 
-def test_body_over_the_limit_is_413(app, as_user):
+def test_body_over_the_limit_is_413(app, as_user, problem):
     too_big = b'{"x": "' + b"a" * app.config["MAX_CONTENT_LENGTH"] + b'"}'
     resp = as_user("clerk").post(SHIPMENTS, data=too_big, headers={"Content-Type": "application/json"})
-    assert_problem(resp, 413, "payload_too_large")
+    problem(resp, 413, "payload_too_large")
 
 
 @pytest.mark.parametrize("data", ["[]", "[1, 2]", '"text"', "42", "null", "true"])
-def test_body_that_is_not_an_object_is_422(as_user, data):
+def test_body_that_is_not_an_object_is_422(as_user, data, problem):
     resp = as_user("clerk").post(SHIPMENTS, data=data, headers={"Content-Type": "application/json"})
-    assert_problem(resp, 422, "validation_error")
+    problem(resp, 422, "validation_error")
 
 
-def test_unknown_field_is_named(as_user, shipment_body):
+def test_unknown_field_is_named(as_user, shipment_body, problem):
     resp = as_user("clerk").post(SHIPMENTS, json=shipment_body(colour="blue"))
-    body = assert_problem(resp, 422, "validation_error", "colour")
+    body = problem(resp, 422, "validation_error", "colour")
     assert "colour" in body["detail"]
 
 
-def test_unknown_nested_field_is_named_with_its_path(as_user, shipment_body):
+def test_unknown_nested_field_is_named_with_its_path(as_user, shipment_body, problem):
     body = shipment_body()
     body["recipient"]["nickname"] = "Ất"
     resp = as_user("clerk").post(SHIPMENTS, json=body)
-    assert_problem(resp, 422, "validation_error", "recipient.nickname")
+    problem(resp, 422, "validation_error", "recipient.nickname")
 
 
-def test_missing_fields_are_named(client):
+def test_missing_fields_are_named(client, problem):
     resp = client.post(TOKENS, json={})
-    assert_problem(resp, 422, "validation_error", "username", "password")
+    problem(resp, 422, "validation_error", "username", "password")
 
 
 @pytest.mark.parametrize("data", [
@@ -99,9 +98,9 @@ def test_missing_fields_are_named(client):
     "1" * 5_000,                            # an integer too long to convert
     '{"weight_g": ' + "9" * 5_000 + "}",
 ])
-def test_pathological_json_is_400_not_500(as_user, data):
+def test_pathological_json_is_400_not_500(as_user, data, problem):
     resp = as_user("clerk").post(SHIPMENTS, data=data, headers={"Content-Type": "application/json"})
-    assert_problem(resp, 400, "malformed_json")
+    problem(resp, 400, "malformed_json")
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -110,35 +109,35 @@ def test_pathological_json_is_400_not_500(as_user, data):
     ('{"username": "clerk", "password": "x\\udfff"}', "password"),
     ('{"a\\u0000": 1}', "a\x00"),
 ])
-def test_strings_no_database_can_store_are_422(client, data, field):
-    assert_problem(post_raw(client, TOKENS, data), 422, "validation_error", field)
+def test_strings_no_database_can_store_are_422(client, data, field, problem):
+    problem(post_raw(client, TOKENS, data), 422, "validation_error", field)
 
 
-def test_escaped_backslash_u0000_is_ordinary_text(client):
+def test_escaped_backslash_u0000_is_ordinary_text(client, problem):
     resp = post_raw(client, TOKENS, '{"username": "a\\\\u0000", "password": "x"}')
-    assert_problem(resp, 401, "invalid_credentials")
+    problem(resp, 401, "invalid_credentials")
 
 
-def test_astral_characters_are_fine(client):
+def test_astral_characters_are_fine(client, problem):
     resp = post_raw(client, TOKENS, '{"username": "\\ud83d\\udcee", "password": "x"}')
-    assert_problem(resp, 401, "invalid_credentials")
+    problem(resp, 401, "invalid_credentials")
 
 
-def test_nested_unstorable_string_is_named_with_its_path(as_user, shipment_body):
+def test_nested_unstorable_string_is_named_with_its_path(as_user, shipment_body, problem):
     body = json.dumps(shipment_body(), ensure_ascii=False).replace("Thôn Đông", "Thôn \\u0000")
     resp = as_user("clerk").post(SHIPMENTS, data=body, headers={"Content-Type": "application/json"})
-    assert_problem(resp, 422, "validation_error", "recipient.address.line")
+    problem(resp, 422, "validation_error", "recipient.address.line")
 
 
 @pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "province=3%008", "limit=1&x%00=1"])
-def test_nul_in_query_string_is_422(as_user, query):
-    assert_problem(as_user("clerk").get(f"/api/v1/units?{query}"), 422, "validation_error")
+def test_nul_in_query_string_is_422(as_user, query, problem):
+    problem(as_user("clerk").get(f"/api/v1/units?{query}"), 422, "validation_error")
 
 
 @pytest.mark.parametrize("value", [1e308, float("inf"), float("nan"), -0.0, 10**30, True, None])
-def test_odd_numbers_are_refused_cleanly(as_user, shipment_body, value):
+def test_odd_numbers_are_refused_cleanly(as_user, shipment_body, value, problem):
     resp = as_user("clerk").post(SHIPMENTS, json=shipment_body(weight_g=value))
-    assert_problem(resp, 422, "validation_error", "weight_g")
+    problem(resp, 422, "validation_error", "weight_g")
 
 
 # --- fuzz: no input produces a 5xx (SPEC §11) -----------------------------------------

@@ -1,4 +1,5 @@
-"""ID numbers are kept only as a keyed hash and the last four digits (SPEC §11)."""
+"""ID numbers are kept only as a keyed hash and the last four digits (SPEC §11); phone numbers,
+message texts and SQL parameters stay out of the log (docs/privacy.md)."""
 import hashlib
 import hmac
 
@@ -70,3 +71,57 @@ def test_mask_name():
     assert mask_name("Nguyễn Văn Ất") == "Nguyễn V** Ấ*"
     assert mask_name("Lê") == "Lê"
     assert mask_name("  ") == ""
+
+
+def test_the_log_sms_provider_masks_the_number_and_the_text(caplog):
+    import logging
+
+    from app.notifications.sms import LogSmsProvider
+
+    provider = LogSmsProvider()
+    with caplog.at_level(logging.INFO, logger="app.notifications.sms"):
+        provider.send("0912345678", "Buu gui HB999999995VN cua Nguyen Van At da den", reference="m-1")
+    assert "09******78" in caplog.text and "m-1" in caplog.text
+    for secret in ("0912345678", "Nguyen", "HB999999995VN"):
+        assert secret not in caplog.text
+    assert provider.sent[0].phone == "0912345678"  # kept whole in memory, for inspection only
+
+
+def test_sql_parameters_never_reach_an_error_message(app):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with app.app_context():
+        try:
+            db.session.execute(text("SELECT no_such_column FROM shipments WHERE recipient_phone = :phone"),
+                               {"phone": "0912345678"})
+        except DBAPIError as exc:
+            message = str(exc)
+        else:
+            raise AssertionError("the statement should have failed")
+        finally:
+            db.session.rollback()
+    assert "0912345678" not in message and "hidden" in message
+
+
+def test_a_refused_write_is_described_without_its_values(app):
+    """PostgreSQL's message quotes the row (DETAIL: Key (code)=(...)); the log line does not."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from app.errors import describe_database_error
+    from app.orgs.models import Office
+
+    with app.app_context():
+        code = db.session.scalars(select(Office.code)).first()
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(Office).values(code=code, name="Trùng", unit_code="14812",
+                                                         address_line="Số 9 Lý Lặng"))
+        except IntegrityError as exc:
+            described = describe_database_error(exc)
+        else:
+            raise AssertionError("the duplicate office code should have been refused")
+    assert "IntegrityError" in described and "INSERT INTO offices" in described
+    for value in (code, "Số 9 Lý Lặng", "Trùng"):
+        assert value not in described

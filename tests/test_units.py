@@ -4,7 +4,6 @@ import unicodedata
 from urllib.parse import quote
 
 import pytest
-from conftest import assert_problem
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -95,8 +94,8 @@ def test_the_whole_country_pages_past_200(as_user):
     "garbage", "W10", base64.urlsafe_b64encode(b'["38", "a\\u0000", "14812"]').decode(),
     base64.urlsafe_b64encode(b'["38", "bim son", "1481"]').decode(), "\u00e9",
 ])
-def test_foreign_cursor_is_422(as_user, cursor):
-    assert_problem(search(as_user, cursor=cursor), 422, "invalid_cursor", "cursor")
+def test_foreign_cursor_is_422(as_user, cursor, problem):
+    problem(search(as_user, cursor=cursor), 422, "invalid_cursor", "cursor")
 
 
 @pytest.mark.parametrize("q", ["%", "_", "bim%son", "xyzzy"])
@@ -107,13 +106,13 @@ def test_like_wildcards_are_literal(as_user, q):
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "201", "abc", "1.5"])
-def test_limit_bounds(as_user, limit):
-    assert_problem(search(as_user, limit=limit), 422, "validation_error", "limit")
+def test_limit_bounds(as_user, limit, problem):
+    problem(search(as_user, limit=limit), 422, "validation_error", "limit")
 
 
 @pytest.mark.parametrize("params", [{"province": "3"}, {"province": "abc"}, {"q": "x" * 101}])
-def test_bad_query_parameters(as_user, params):
-    assert_problem(search(as_user, **params), 422, "validation_error", *params)
+def test_bad_query_parameters(as_user, params, problem):
+    problem(search(as_user, **params), 422, "validation_error", *params)
 
 
 def test_convert_an_old_three_level_address(as_user):
@@ -128,10 +127,10 @@ def test_convert_an_old_three_level_address(as_user):
 
 
 @pytest.mark.parametrize("address", ["xyzzy plugh, nowhere", "12345, 67890, 11111", "ab"])
-def test_nonsense_address_is_422(as_user, address):
+def test_nonsense_address_is_422(as_user, address, problem):
     resp = as_user("clerk").get(f"{UNITS}/convert?address={quote(address)}")
-    assert_problem(resp, 422, "validation_error", "address")
+    problem(resp, 422, "validation_error", "address")
 
 
-def test_convert_needs_an_address(as_user):
-    assert_problem(as_user("clerk").get(f"{UNITS}/convert"), 422, "validation_error", "address")
+def test_convert_needs_an_address(as_user, problem):
+    problem(as_user("clerk").get(f"{UNITS}/convert"), 422, "validation_error", "address")

@@ -1,21 +1,21 @@
 """Bearer authentication and role checks for views."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import g, request
 
-from app.accounts.models import Role, User
-from app.accounts.services import user_for_token
+from app.accounts.models import ApiToken, Role, User
+from app.accounts.services import token_for
 from app.errors import Forbidden, Unauthorized
 
 BEARER_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer",
                                 "description": "A session token from POST /api/v1/auth/tokens "
                                                "or an agency API key."}}
 
-STAFF = (Role.clerk, Role.supervisor)
 ANY_ROLE = tuple(Role)
 
 
@@ -23,15 +23,20 @@ def current_user() -> User:
     return g.user
 
 
-def authenticate() -> User:
+def current_token() -> ApiToken:
+    """The session token or API key this request was signed with."""
+    return g.token
+
+
+def authenticate() -> ApiToken:
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send 'Authorization: Bearer <token>'.", code="missing_token")
-    user = user_for_token(secret.strip())
-    if user is None:
+    token = token_for(secret.strip())
+    if token is None:
         raise Unauthorized("The token is unknown, expired or revoked.", code="invalid_token")
-    return user
+    return token
 
 
 def requires(*roles: Role) -> Callable:
@@ -41,13 +46,14 @@ def requires(*roles: Role) -> Callable:
     def decorator(func: Callable) -> Callable:
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = authenticate()
-            if user.role not in allowed:
-                raise Forbidden(f"The {user.role.value} role may not do this.",
+            token = authenticate()
+            if token.user.role not in allowed:
+                raise Forbidden(f"The {token.user.role.value} role may not do this.",
                                 code="role_forbidden")
-            g.user = user
+            g.user, g.token = token.user, token
             return func(*args, **kwargs)
 
+        wrapper.required_roles = allowed  # type: ignore[attr-defined]  # read by the body check
         wrapper._apidoc = deepcopy(getattr(func, "_apidoc", {}))  # type: ignore[attr-defined]
         manual = wrapper._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
         manual["security"] = [{"bearerAuth": []}]

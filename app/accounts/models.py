@@ -42,6 +42,13 @@ class User(Base):
     office: Mapped[Office | None] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
+    @property
+    def home_office(self) -> Office:
+        """The office a clerk or courier works at (role_affiliation makes it present)."""
+        if self.office is None:
+            raise LookupError(f"{self.username} ({self.role.value}) works at no office.")
+        return self.office
+
 
 class TokenKind(enum.Enum):
     session = "session"

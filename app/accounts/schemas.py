@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any, ClassVar
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.accounts.models import Role
-from app.accounts.services import USERNAME, USERNAME_RULE
-from app.fields import Text
+from app.accounts.services import MIN_PASSWORD_LENGTH, USERNAME, USERNAME_RULE
+from app.fields import StrictBoolean, Text
+from app.pagination import page_of
 
 
 class TokenIn(Schema):
@@ -30,7 +33,8 @@ class TokenOut(Schema):
 
 class UserIn(Schema):
     username = fields.String(required=True, validate=validate.Regexp(USERNAME, error=USERNAME_RULE))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=256))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=256))
     full_name = Text(required=True, max_length=200)
     role = fields.Enum(Role, by_value=True, required=True)
     office_code = fields.String(load_default=None)
@@ -61,5 +65,24 @@ class ApiKeyListItem(Schema):
     last_used_at = fields.DateTime(allow_none=True)
 
 
-class ApiKeyList(Schema):
-    items = fields.List(fields.Nested(ApiKeyListItem))
+ApiKeyPage = page_of(ApiKeyListItem)
+UserPage = page_of(UserOut)
+
+
+class PasswordIn(Schema):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    new_password = fields.String(required=True, validate=validate.Length(max=256), metadata={
+        "description": f"At least {MIN_PASSWORD_LENGTH} characters, not containing the username."})
+
+
+class UserPatch(Schema):
+    openapi_rules: ClassVar[list[dict[str, Any]]] = [{"minProperties": 1}]  # read by app/docs/openapi.py
+    active = StrictBoolean(metadata={
+        "description": "false ends the user's session tokens and API keys at once."})
+    full_name = Text(max_length=200)
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_kw: Any) -> None:
+        # An empty or missing body would answer 200 having changed nothing.
+        if not data:
+            raise ValidationError("Give active or full_name.", "_body")

@@ -4,18 +4,24 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
+from app.accounts import throttle
 from app.accounts.models import ApiToken, Role, TokenKind, User
 from app.audit.services import record as audit
 from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Agency, Office
+from app.pagination import Page, keyset
 from app.text import nfc
 
 SESSION_PREFIX = "hcc_"
@@ -23,8 +29,12 @@ API_KEY_PREFIX = "hcck_"
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 USERNAME_RULE = "2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
-# Compared against when the username is unknown, so both paths cost one hash check.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the username is unknown, so both paths cost one hash check."""
+    return generate_password_hash("not-a-real-password", method="scrypt")
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
         raise ValidationFailed("username", USERNAME_RULE)
+    # An initial password is the admin's; the user's own choice is held to more (change_password).
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -61,8 +72,8 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
     if role is Role.agency and agency is None:
         raise ValidationFailed("agency_code", "An agency officer belongs to an agency.")
     user = User(username=username, full_name=nfc(full_name), role=role,
-                password_hash=generate_password_hash(password, method="scrypt"),
                 office=office, agency=agency)
+    set_password(user, password)
     db.session.add(user)
     db.session.flush()
     audit(actor, "user.create", "user", user.id, {"username": username, "role": role.value})
@@ -70,27 +81,81 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
     user.password_hash = generate_password_hash(password, method="scrypt")
 
 
-def login(username: str, password: str, ttl_seconds: int) -> IssuedToken:
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+def _check_new_password(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("new_password", f"At least {MIN_PASSWORD_LENGTH} characters.")
+    if username.lower() in password.lower():
+        raise ValidationFailed("new_password", "Must not contain the username.")
+
+
+def login(username: str, password: str, ttl_seconds: int, client: str) -> IssuedToken:
+    """A session token for the right password; throttled per account and address (throttle.py)."""
+    username = username.strip().lower()
+    throttle.check(username, client)
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
+    if user is None or not check_password_hash(user.password_hash, password) or not user.active:
+        throttle.failed(username, client)
         raise Unauthorized("Unknown username or wrong password.", code="invalid_credentials")
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        raise Unauthorized("Unknown username or wrong password.", code="invalid_credentials")
+    throttle.succeeded(username, client)
     issued = _issue(user, TokenKind.session, clock.now() + timedelta(seconds=ttl_seconds))
     audit(user, "token.issue", "user", user.id, {"token_prefix": issued.record.prefix})
     return issued
+
+
+def logout(user: User, token: ApiToken) -> None:
+    """Revoke the credential the caller signed this request with."""
+    token.revoked_at = clock.now()
+    audit(user, "token.revoke", "user", user.id, {"token_prefix": token.prefix})
+
+
+def change_password(user: User, token: ApiToken, old_password: str, new_password: str,
+                    client: str) -> None:
+    """Own password; a wrong old one counts as a failed sign-in. Other sessions end, API keys stay."""
+    throttle.check(user.username, client)
+    if not check_password_hash(user.password_hash, old_password):
+        throttle.failed(user.username, client)
+        raise ValidationFailed("old_password", "Wrong password.", code="wrong_password")
+    _check_new_password(new_password, user.username)
+    set_password(user, new_password)
+    ended = _revoke_tokens(user, TokenKind.session, ApiToken.id != token.id)
+    audit(user, "user.password_change", "user", user.id, {"sessions_ended": ended})
+
+
+def list_users(args: Mapping[str, Any]) -> Page[User]:
+    return keyset(select(User), [User.id], args)
+
+
+def update_user(user_id: int, changes: Mapping[str, Any], actor: User) -> User:
+    """Admin edits: full name, and deactivation, which ends every token and API key at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    detail: dict[str, Any] = {}
+    if "full_name" in changes and nfc(changes["full_name"]) != user.full_name:
+        user.full_name = detail["full_name"] = nfc(changes["full_name"])
+    if "active" in changes and changes["active"] != user.active:
+        if user.id == actor.id:
+            raise ValidationFailed("active", "An admin cannot deactivate their own account.")
+        user.active = detail["active"] = changes["active"]
+        if not user.active:
+            detail["tokens_revoked"] = _revoke_tokens(user)
+    if detail:
+        action = "user.update" if "active" not in detail else \
+            "user.activate" if user.active else "user.deactivate"
+        audit(actor, action, "user", user.id, detail)
+    return user
 
 
 def create_api_key(user: User, name: str, actor: User) -> IssuedToken:
     """Long-lived key for an agency's own system; the secret is shown once."""
     if user.role is not Role.agency:
         raise ValidationFailed("username", "API keys are for agency accounts.")
+    _check_key_allowance(user)
     issued = _issue(user, TokenKind.api_key, None, name=name)
     audit(actor, "api_key.create", "user", user.id, {"key_prefix": issued.record.prefix})
     return issued
@@ -117,11 +182,25 @@ def revoke_api_key(key_id: int, actor: User) -> None:
         audit(actor, "api_key.revoke", "user", key.user_id, {"key_prefix": key.prefix})
 
 
-def list_api_keys(actor: User) -> list[ApiToken]:
-    stmt = select(ApiToken).where(ApiToken.kind == TokenKind.api_key).order_by(ApiToken.id)
+def list_api_keys(actor: User, args: Mapping[str, Any]) -> Page[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.kind == TokenKind.api_key)
     if actor.role is not Role.admin:
         stmt = stmt.where(ApiToken.user_id == actor.id)
-    return list(db.session.scalars(stmt))
+    return keyset(stmt, [ApiToken.id], args)
+
+
+def _check_key_allowance(owner: User) -> None:
+    """At most API_KEYS_PER_AGENCY live keys per agency, over all its accounts."""
+    allowed = current_app.config["API_KEYS_PER_AGENCY"]
+    # Lock the agency row so two concurrent creations cannot both pass the count.
+    db.session.execute(select(Agency.id).where(Agency.id == owner.agency_id).with_for_update())
+    live = db.session.scalar(
+        select(func.count()).select_from(ApiToken).join(User)
+        .where(User.agency_id == owner.agency_id, ApiToken.kind == TokenKind.api_key,
+               ApiToken.revoked_at.is_(None)))
+    if live >= allowed:
+        raise Conflict(f"The agency holds {live} live API keys, the most allowed ({allowed}); "
+                       "revoke one first.", code="api_key_limit")
 
 
 def user_by_username(username: str) -> User:
@@ -147,11 +226,22 @@ def _issue(user: User, kind: TokenKind, expires_at: datetime | None,
     return IssuedToken(secret, record)
 
 
-def user_for_token(secret: str) -> User | None:
+def _revoke_tokens(user: User, kind: TokenKind | None = None, *where: Any) -> int:
+    """Revoke the user's live tokens (of `kind`, matching `where`); how many were live."""
+    stmt = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), *where)
+    if kind is not None:
+        stmt = stmt.where(ApiToken.kind == kind)
+    result = db.session.execute(stmt.values(revoked_at=clock.now()).execution_options(
+        synchronize_session="fetch"))
+    return result.rowcount  # type: ignore[attr-defined]
+
+
+def token_for(secret: str) -> ApiToken | None:
+    """The live credential behind a bearer secret, for an active user."""
     record = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     if record.expires_at is not None and record.expires_at <= clock.now():
         return None
-    return record.user
+    return record

@@ -18,9 +18,11 @@ from app.labels.render_labels import render_notice
 from app.labels.services import office_info, shipment_docs, templates_dir
 from app.labels.values import address
 from app.orgs.models import Office
+from app.pagination import Page, decode_cursor, encode_cursor
 from app.shipments import lifecycle
 from app.shipments.models import Shipment, Status
-from app.shipments.services import decode_cursor, encode_cursor, events_of, get_visible, visible_to
+from app.shipments.services import events_of, get_visible, visible_to
+from app.vocabulary import Event
 
 CHUNK = 200  # candidates examined per query while filling a page
 
@@ -39,7 +41,8 @@ class Collection:
         # The lifecycle allows a return once the notice rule holds; the list waits until the
         # date printed on the last notice has passed too, unless the recipient refused.
         today = clock.today_in_province()
-        return self.return_allowed and (self.refused or (self.collect_by is not None and today > self.collect_by))
+        overdue = self.collect_by is not None and today > self.collect_by
+        return self.return_allowed and (self.refused or overdue)
 
     @property
     def second_notice_due(self) -> bool:
@@ -53,18 +56,18 @@ def collect_by(notice_day: date) -> date:
     return add_working_days(notice_day, lifecycle.NOTICE_INTERVAL_WORKING_DAYS)
 
 
-def returns_due(actor: User, args: dict) -> tuple[list[Collection], str | None]:
+def returns_due(actor: User, args: dict) -> Page[Collection]:
     return _awaiting(actor, args, lambda c: c.due_for_return)
 
 
-def notices_due(actor: User, args: dict) -> tuple[list[Collection], str | None]:
+def notices_due(actor: User, args: dict) -> Page[Collection]:
     return _awaiting(actor, args, lambda c: c.second_notice_due)
 
 
-def _awaiting(actor: User, args: dict, wanted: Callable[[Collection], bool]) -> tuple[list[Collection], str | None]:
+def _awaiting(actor: User, args: dict, wanted: Callable[[Collection], bool]) -> Page[Collection]:
     """Items awaiting collection that `wanted` keeps, oldest first, with a keyset cursor."""
     limit = args["limit"]
-    after = decode_cursor(args["cursor"]) if args.get("cursor") else 0
+    (after,) = decode_cursor(args["cursor"], int) if args.get("cursor") else (0,)
     stmt = select(Shipment).where(Shipment.status == Status.awaiting_collection, visible_to(actor))
     if args.get("office"):
         stmt = stmt.join(Office, Shipment.office_id == Office.id).where(Office.code == args["office"])
@@ -78,9 +81,9 @@ def _awaiting(actor: User, args: dict, wanted: Callable[[Collection], bool]) -> 
             if wanted(item):
                 found.append(item)
                 if len(found) == limit:
-                    return found, encode_cursor(after)
+                    return Page(found, encode_cursor(after))
         if len(chunk) < CHUNK:
-            return found, None
+            return Page(found, None)
 
 
 def collection_of(shipment: Shipment, timeline: list[lifecycle.Step]) -> Collection:
@@ -94,7 +97,7 @@ def collection_of(shipment: Shipment, timeline: list[lifecycle.Step]) -> Collect
 def notice_pdf(actor: User, tracking_number: str) -> bytes:
     """The notice of the shipment's latest failed delivery, as the courier leaves it."""
     shipment = get_visible(actor, tracking_number)
-    failed = [e for e in events_of(shipment) if e.event == "delivery_failed"]
+    failed = [e for e in events_of(shipment) if e.event == Event.delivery_failed]
     if not failed:
         raise NotFound(f"No delivery of {shipment.tracking_number} has failed; there is no notice.",
                        code="no_notice")

@@ -2,6 +2,7 @@
 delivers an intake leg. Services flush; the request commits (one deliberate exception below)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,12 +20,20 @@ from app.scans.checks import coordinates_problem, future_problem
 from app.shipments import lifecycle
 from app.shipments.models import Service, Shipment, TrackingEvent
 from app.shipments.services import get_visible, record_event
+from app.vocabulary import Event, FailureReason
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 
 
-def deliver(actor: User, tracking_number: str, data: dict[str, Any]) -> tuple[Shipment, TrackingEvent, DeliveryProof]:
+@dataclass(frozen=True)
+class Delivered:
+    shipment: Shipment
+    event: TrackingEvent
+    proof: DeliveryProof
+
+
+def deliver(actor: User, tracking_number: str, data: dict[str, Any]) -> Delivered:
     """Record a return shipment's delivery with its proof (SPEC §7).
 
     A self-delivery whose ID does not match the recorded one is refused (422 id_mismatch) and
@@ -37,14 +46,14 @@ def deliver(actor: User, tracking_number: str, data: dict[str, Any]) -> tuple[Sh
     _check_image(data, "photo_jpeg", JPEG_MAGIC, "JPEG", "DELIVERY_PHOTO_MAX_BYTES")
     # A delivery that could not happen now (a final shipment, say) is refused before any identity check.
     timeline = lifecycle.timelines_of([shipment.id])[shipment.id]
-    lifecycle.place(timeline, lifecycle.Step("delivered", data["occurred_at"]))
+    lifecycle.place(timeline, lifecycle.Step(Event.delivered, data["occurred_at"]))
     if data["relationship"] == "self" and shipment.recipient_id_hash \
             and not id_number_matches(data["id_number"], shipment.recipient_id_hash):
         _record_failed_attempt(actor, tracking_number, data)
         raise ValidationFailed("id_number", "The ID number does not match the recipient's; "
                                "the attempt is recorded as failed (id_mismatch).", code="id_mismatch")
 
-    event = record_event(shipment, "delivered", actor=actor, occurred_at=data["occurred_at"],
+    event = record_event(shipment, Event.delivered, actor=actor, occurred_at=data["occurred_at"],
                          office=_office(actor, shipment), lat=data["lat"], lon=data["lon"])
     proof = DeliveryProof(
         shipment_id=shipment.id, event_id=event.id, recipient_name=data["recipient_name"],
@@ -57,7 +66,7 @@ def deliver(actor: User, tracking_number: str, data: dict[str, Any]) -> tuple[Sh
     db.session.flush()
     audit(actor, "shipment.deliver", "shipment", shipment.tracking_number,
           {"relationship": data["relationship"], "id_type": data["id_type"]})
-    return shipment, event, proof
+    return Delivered(shipment, event, proof)
 
 
 def deliver_by_handover(shipment: Shipment, *, actor: User, occurred_at: datetime,
@@ -67,7 +76,7 @@ def deliver_by_handover(shipment: Shipment, *, actor: User, occurred_at: datetim
     if shipment.service is Service.return_:
         raise Conflict("A result is delivered to the citizen with a proof of delivery.",
                        code="use_proof_of_delivery")
-    return record_event(shipment, "delivered", actor=actor, occurred_at=occurred_at,
+    return record_event(shipment, Event.delivered, actor=actor, occurred_at=occurred_at,
                         office=office or _office(actor, shipment))
 
 
@@ -85,16 +94,19 @@ def _record_failed_attempt(actor: User, tracking_number: str, data: dict[str, An
     # say), record the failed attempt alone and commit it as its own unit of work, then refuse.
     db.session.rollback()
     shipment = get_visible(actor, tracking_number, for_update=True)
-    record_event(shipment, "delivery_failed", actor=actor, occurred_at=data["occurred_at"],
-                 office=_office(actor, shipment), reason="id_mismatch", lat=data["lat"], lon=data["lon"])
+    record_event(shipment, Event.delivery_failed, actor=actor, occurred_at=data["occurred_at"],
+                 office=_office(actor, shipment), reason=FailureReason.id_mismatch,
+                 lat=data["lat"], lon=data["lon"])
     audit(actor, "shipment.delivery_refused", "shipment", shipment.tracking_number,
-          {"reason": "id_mismatch", "id_type": data["id_type"], "id_last4": data["id_number"][-4:]})
+          {"reason": FailureReason.id_mismatch, "id_type": data["id_type"],
+           "id_last4": data["id_number"][-4:]})
     db.session.commit()
 
 
 def _check_taker(data: dict[str, Any]) -> None:
     if data["relationship"] == "proxy" and not data["authorization_ref"]:
-        raise ValidationFailed("authorization_ref", "A proxy shows a written authorisation; give its reference.",
+        raise ValidationFailed("authorization_ref",
+                               "A proxy shows a written authorisation; give its reference.",
                                code="authorization_required")
 
 

@@ -6,6 +6,7 @@ distances are geodesic (geopy) between commune centroids, the finest place an ad
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from geopy.distance import geodesic
 
@@ -25,7 +26,7 @@ def distance_matrix(points: Sequence[Point]) -> list[list[float]]:
 def tour_length(order: Sequence[int], d: list[list[float]]) -> float:
     """Length of office (index 0) -> order... -> office."""
     path = [0, *order, 0]
-    return sum(d[a][b] for a, b in zip(path, path[1:]))
+    return sum(d[a][b] for a, b in pairwise(path))
 
 
 def nearest_neighbour(d: list[list[float]]) -> list[int]:
@@ -63,3 +64,8 @@ def plan(office: Point, stops: Sequence[Point]) -> tuple[list[int], float, float
     nn = nearest_neighbour(d)
     best = two_opt(list(nn), d)
     return [i - 1 for i in best], tour_length(best, d), tour_length(nn, d)
+
+
+def legs(office: Point, stops: Sequence[Point]) -> list[float]:
+    """Km to each stop from the one before it (the first from the office)."""
+    return [geodesic(a, b).km if a != b else 0.0 for a, b in pairwise([office, *stops])]

@@ -1,8 +1,8 @@
 """Dispatch: a supervisor gives items to a courier for a day; the courier's run in route order."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,10 +18,18 @@ from app.geo.models import Commune, Province
 from app.labels.records import DeliveryList
 from app.labels.render_flow import render_delivery_list
 from app.labels.services import delivery_stop, office_info, templates_dir
+from app.pickups.models import Pickup, PickupStatus
 from app.shipments.models import FINAL_STATUSES, Service, Shipment, Status
 from app.shipments.services import normalise_tracking_number
 
 DISPATCHABLE = (Status.accepted, Status.in_transit, Status.out_for_delivery, Status.awaiting_collection)
+
+
+@dataclass(frozen=True)
+class Stop:
+    position: int
+    shipment: Shipment
+    leg_km: float
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,35 @@ class Run:
     stops: list[Shipment]
     total_km: float
     nearest_neighbour_km: float
+    leg_km: list[float] = field(default_factory=list)
+
+    @property
+    def numbered_stops(self) -> list[Stop]:
+        return [Stop(i, s, km) for i, (s, km) in enumerate(zip(self.stops, self.leg_km, strict=True), 1)]
 
 
-def dispatch(actor: User, data: dict[str, Any]) -> tuple[User, date, list[Shipment]]:
+@dataclass(frozen=True)
+class Today:
+    """Everything the courier's phone keeps for a day offline, in one answer."""
+
+    run: Run
+    pickups: list[Pickup]
+    server_time: datetime
+
+    @property
+    def at_office(self) -> list[Shipment]:
+        """Items of the run not yet taken out: the courier collects them at the office first."""
+        return [s for s in self.run.stops if s.status in (Status.accepted, Status.in_transit)]
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    courier: User
+    day: date
+    shipments: list[Shipment]
+
+
+def dispatch(actor: User, data: dict[str, Any]) -> Dispatched:
     courier = _courier(data["courier"])
     day = data.get("day") or clock.today_in_province()
     numbers = [normalise_tracking_number(n) for n in data["tracking_numbers"]]
@@ -43,7 +77,8 @@ def dispatch(actor: User, data: dict[str, Any]) -> tuple[User, date, list[Shipme
     if missing:
         raise NotFound(f"No shipment {', '.join(missing)}.", code="shipments_not_found",
                        errors={"tracking_numbers": missing})
-    unready = [s.tracking_number for s in rows if s.service is not Service.return_ or s.status not in DISPATCHABLE]
+    unready = [s.tracking_number for s in rows
+               if s.service is not Service.return_ or s.status not in DISPATCHABLE]
     if unready:
         raise Conflict(f"Only results accepted and not yet delivered are dispatched: {', '.join(unready)}.",
                        code="not_dispatchable", errors={"tracking_numbers": unready})
@@ -56,7 +91,7 @@ def dispatch(actor: User, data: dict[str, Any]) -> tuple[User, date, list[Shipme
         db.session.add(a)
     db.session.flush()
     audit(actor, "dispatch.assign", "user", courier.username, {"day": day.isoformat(), "items": len(rows)})
-    return courier, day, rows
+    return Dispatched(courier, day, rows)
 
 
 def courier_run(actor: User, username: str | None, day: date | None) -> Run:
@@ -74,16 +109,27 @@ def courier_run(actor: User, username: str | None, day: date | None) -> Run:
         .order_by(Shipment.id)).unique())
     if not shipments:
         return Run(courier, day, [], 0.0, 0.0)
-    office_unit = db.session.get(Commune, courier.office.unit_code)
+    office_unit = db.session.get_one(Commune, courier.home_office.unit_code)
     points = [(s.recipient_unit.lat, s.recipient_unit.lon) for s in shipments]
-    order, km, nn_km = route.plan((office_unit.lat, office_unit.lon), points)
-    return Run(courier, day, [shipments[i] for i in order], km, nn_km)
+    office = (office_unit.lat, office_unit.lon)
+    order, km, nn_km = route.plan(office, points)
+    return Run(courier, day, [shipments[i] for i in order], km, nn_km,
+               route.legs(office, [points[i] for i in order]))
+
+
+def courier_today(actor: User, username: str | None) -> Today:
+    run = courier_run(actor, username, None)
+    pickups = list(db.session.scalars(
+        select(Pickup).where(Pickup.courier_id == run.courier.id, Pickup.status == PickupStatus.assigned)
+        .order_by(Pickup.window_start, Pickup.id)).unique())
+    return Today(run, pickups, clock.now())
 
 
 def run_pdf(run: Run) -> bytes:
-    provinces = dict(db.session.execute(select(Province.code, Province.short_name)).all())
+    provinces = dict(db.session.execute(select(Province.code, Province.short_name)).tuples().all())
     doc = DeliveryList(
-        number=f"DSP-{run.day:%Y%m%d}-{run.courier.username}", day=run.day, office=office_info(run.courier.office),
+        number=f"DSP-{run.day:%Y%m%d}-{run.courier.username}", day=run.day,
+        office=office_info(run.courier.home_office),
         courier_name=run.courier.full_name,
         stops=tuple(delivery_stop(s, provinces.get(s.recipient_unit.province_code, "")) for s in run.stops),
         route=f"{len(run.stops)} bưu gửi, khoảng {run.total_km:.1f} km")

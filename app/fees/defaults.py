@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.fees.policies import TT22_FREE, TT22_HALF
+from app.vocabulary import tt22_categories
 
 # Public VNPost figures for items up to 100 g, VAT included, per leg (SPEC §5).
 DEFAULT_TARIFF: dict[str, Any] = {
@@ -35,6 +35,23 @@ DEFAULT_TARIFF: dict[str, Any] = {
 
 # The demo history starts with the default tariff; TT22 exemptions hold for all of it.
 TT22_FROM = date(2020, 1, 1)
+# One TT22 policy per share of the carriage the circular waives.
+TT22_POLICY_NAMES = {
+    10000: "Miễn cước: người hoạt động cách mạng trước 1945, Bà mẹ Việt Nam anh hùng",
+    5000: "Giảm 50% cước: đối tượng chính sách, hộ nghèo, xã đặc biệt khó khăn",
+}
+
+
+def _tt22_policy(discount_bp: int, name: str) -> dict[str, Any]:
+    return {
+        "code": f"TT22-{discount_bp // 100}", "name": name,
+        "legal_basis": "Thông tư 22/2017/TT-BTTTT",
+        "kind": "percentage", "discount_bp": discount_bp,
+        "valid_from": TT22_FROM, "valid_to": None,
+        "beneficiary_categories": list(tt22_categories(discount_bp)),
+        "budget_share_bp": 0,
+    }
+
 
 DEFAULT_POLICIES: list[dict[str, Any]] = [
     {
@@ -46,22 +63,5 @@ DEFAULT_POLICIES: list[dict[str, Any]] = [
         "legs": ["return"], "province_code": "38",
         "budget_share_bp": 5000,
     },
-    {
-        "code": "TT22-100",
-        "name": "Miễn cước: người hoạt động cách mạng trước 1945, Bà mẹ Việt Nam anh hùng",
-        "legal_basis": "Thông tư 22/2017/TT-BTTTT",
-        "kind": "percentage", "discount_bp": 10000,
-        "valid_from": TT22_FROM, "valid_to": None,
-        "beneficiary_categories": list(TT22_FREE),
-        "budget_share_bp": 0,
-    },
-    {
-        "code": "TT22-50",
-        "name": "Giảm 50% cước: đối tượng chính sách, hộ nghèo, xã đặc biệt khó khăn",
-        "legal_basis": "Thông tư 22/2017/TT-BTTTT",
-        "kind": "percentage", "discount_bp": 5000,
-        "valid_from": TT22_FROM, "valid_to": None,
-        "beneficiary_categories": list(TT22_HALF),
-        "budget_share_bp": 0,
-    },
+    *(_tt22_policy(discount_bp, name) for discount_bp, name in TT22_POLICY_NAMES.items()),
 ]

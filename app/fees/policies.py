@@ -7,14 +7,6 @@ from datetime import date
 from app.fees.catalog import PolicyRule
 from app.fees.models import PolicyKind, Zone
 
-# TT22/2017/TT-BTTTT: 100% for pre-1945 revolutionaries and Vietnamese Heroic Mothers.
-TT22_FREE = ("revolutionary_pre1945", "heroic_mother")
-# TT22/2017/TT-BTTTT: 50% for heroes, war invalids and those treated alike, sick soldiers,
-# Agent Orange victims of the resistance, former political prisoners, martyrs' families,
-# poor households and residents of communes with extremely difficult conditions.
-TT22_HALF = ("hero", "war_invalid", "sick_soldier", "agent_orange", "political_prisoner",
-             "martyr_family", "poor_household", "difficult_area")
-TT22_CATEGORIES = TT22_FREE + TT22_HALF
 LEGS = ("intake", "return")
 
 BP = 10_000  # basis points in a whole
@@ -59,9 +51,7 @@ def applies(p: PolicyRule, ctx: LegContext) -> bool:
         return False
     if p.agency_codes is not None and ctx.agency_code not in p.agency_codes:
         return False
-    if p.categories is not None and ctx.category not in p.categories:
-        return False
-    return True
+    return p.categories is None or ctx.category in p.categories
 
 
 def discount_for(p: PolicyRule, carriage_vnd: int) -> int:

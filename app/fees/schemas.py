@@ -1,18 +1,18 @@
 """Fee, tariff and policy bodies (SPEC §5, §7); In and Out kept apart."""
 from __future__ import annotations
 
-from datetime import date
+from typing import Any, ClassVar
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from app.fees.models import PolicyKind, Zone
-from app.fees.policies import LEGS, TT22_CATEGORIES
-from app.fields import StrictInteger, Text
+from app.fees.policies import LEGS
+from app.fields import DATE_RANGE, StrictInteger, Text
+from app.pagination import list_of
+from app.vocabulary import Beneficiary
 
 VND = validate.Range(min=0, max=100_000_000)
 BASIS_POINTS = validate.Range(min=0, max=10_000)
-DATE_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31),
-                            error="Expected a date between {min} and {max}.")
 # Short enough that the two codes of a `both` order ("A+B") fit the shipment's column.
 POLICY_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9._-]{1,18}\Z",
                               error="2–19 capital letters, digits, '.', '_' or '-'.")
@@ -57,8 +57,14 @@ class FeeOut(Schema):
 
 
 class QuoteOut(FeeOut):
+    """The fee a shipment body would freeze, with its due date (dumped from a pricing Quote)."""
+
     due_date = fields.Date(metadata={"description": "Service standard: J+n working days."})
     service_days = fields.Integer(metadata={"description": "n in J+n."})
+
+    @pre_dump
+    def _flatten(self, quote: Any, **_kw: object) -> dict[str, Any]:
+        return {**quote.fee, "due_date": quote.due_date, "service_days": quote.service_days}
 
 
 class ZonePriceIn(Schema):
@@ -82,7 +88,9 @@ class TariffIn(Schema):
     collection_fee_vnd = StrictInteger(required=True, validate=VND)
     note = Text(load_default=None, max_length=300)
     zones = fields.Dict(keys=fields.String(validate=validate.OneOf([z.value for z in Zone])),
-                        values=fields.Nested(ZonePriceIn), required=True)
+                        values=fields.Nested(ZonePriceIn), required=True,
+                        metadata={"required": [z.value for z in Zone], "maxProperties": len(Zone),
+                                  "description": "A price for every zone."})
 
 
 class ZonePriceOut(Schema):
@@ -109,11 +117,20 @@ class TariffOut(Schema):
     created_at = fields.DateTime()
 
 
-class TariffList(Schema):
-    items = fields.List(fields.Nested(TariffOut))
+TariffList = list_of(TariffOut)
 
 
 class PolicyIn(Schema):
+    # Read by app/docs/openapi.py: what the kind asks of the other fields (fees.services.create_policy).
+    openapi_rules: ClassVar[list[dict[str, Any]]] = [{"anyOf": [
+        {"properties": {"kind": {"const": PolicyKind.percentage.value},
+                        "discount_bp": {"type": "integer"}, "fixed_price_vnd": {"type": "null"}},
+         "required": ["discount_bp"]},
+        {"properties": {"kind": {"const": PolicyKind.fixed_price.value},
+                        "fixed_price_vnd": {"type": "integer"}, "discount_bp": {"type": "null"}},
+         "required": ["fixed_price_vnd"]},
+    ]}]
+
     code = fields.String(required=True, validate=POLICY_CODE)
     name = Text(required=True, max_length=300)
     legal_basis = Text(load_default=None, max_length=300)
@@ -129,8 +146,9 @@ class PolicyIn(Schema):
     zones = fields.List(fields.String(validate=validate.OneOf([z.value for z in Zone])),
                         load_default=None, validate=validate.Length(min=1))
     province_code = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{2}\Z"))
-    agency_codes = fields.List(Text(max_length=40), load_default=None, validate=validate.Length(min=1, max=200))
-    beneficiary_categories = fields.List(fields.String(validate=validate.OneOf(TT22_CATEGORIES)),
+    agency_codes = fields.List(Text(max_length=40), load_default=None,
+                               validate=validate.Length(min=1, max=200))
+    beneficiary_categories = fields.List(fields.String(validate=validate.OneOf(tuple(Beneficiary))),
                                          load_default=None, validate=validate.Length(min=1))
     budget_share_bp = StrictInteger(load_default=0, validate=BASIS_POINTS, metadata={
         "description": "The state budget's share of the discount; the post office funds the rest."})
@@ -160,5 +178,4 @@ class PolicyOut(Schema):
     updated_at = fields.DateTime()
 
 
-class PolicyList(Schema):
-    items = fields.List(fields.Nested(PolicyOut))
+PolicyList = list_of(PolicyOut)

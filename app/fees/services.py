@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from app import clock
+from app.access import known_agency
 from app.audit.services import record as audit
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -38,10 +39,7 @@ def quote(data: dict[str, Any]) -> Quote:
 
 def quote_request(data: dict[str, Any]) -> Quote:
     """POST /quotes: the shipment's validation (agency included), then the same pricing."""
-    agency = agency_by_code(data["agency_code"])
-    if agency is None or not agency.active:
-        raise ValidationFailed("agency_code", f"Unknown agency {data['agency_code']!r}.",
-                               code="unknown_agency")
+    known_agency(data["agency_code"])
     return quote(data)
 
 

@@ -9,11 +9,11 @@ from geopy.distance import geodesic
 from app.fees.models import Zone
 
 # SPEC §5: regions by post-July-2025 province code.
-NORTH = frozenset("01 04 08 11 12 14 15 19 20 22 24 25 31 33 37".split())
-CENTRAL = frozenset("38 40 42 44 46 48 51 52 56 66 68".split())
-SOUTH = frozenset("75 79 80 82 86 91 92 96".split())
-REGION = {**{p: "north" for p in NORTH}, **{p: "central" for p in CENTRAL},
-          **{p: "south" for p in SOUTH}}
+NORTH = frozenset(["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33", "37"])
+CENTRAL = frozenset(["38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68"])
+SOUTH = frozenset(["75", "79", "80", "82", "86", "91", "92", "96"])
+REGION = {**dict.fromkeys(NORTH, "north"), **dict.fromkeys(CENTRAL, "central"),
+          **dict.fromkeys(SOUTH, "south")}
 # The north-central coast (Bắc Trung Bộ): Thanh Hóa, Nghệ An, Hà Tĩnh, Quảng Trị, Huế. The issue's
 # acceptance prices Thanh Hóa → Hồ Chí Minh City as far (north–south), not adjacent: these
 # provinces count as far from the south; every other pair follows the SPEC §5 table.

@@ -3,15 +3,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.fields import Text
+from app.pagination import PageQuery, page_of
 
 
-class UnitQuery(Schema):
+class UnitQuery(PageQuery):
     q = Text(load_default=None, min_length=0, max_length=100,
              metadata={"description": "Name, accent-insensitive ('bim son'), or a code."})
     province = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{2}$"))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=500),
-                           metadata={"description": "next_cursor of the previous page."})
 
 
 class CommuneOut(Schema):
@@ -24,9 +22,8 @@ class CommuneOut(Schema):
     lon = fields.Float()
 
 
-class UnitList(Schema):
-    items = fields.List(fields.Nested(CommuneOut))
-    next_cursor = fields.String(allow_none=True)
+
+UnitList = page_of(CommuneOut)
 
 
 class ConvertQuery(Schema):

@@ -1,18 +1,20 @@
 """Administrative units: loading from vietnamadminunits, search, legacy conversion."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import func, or_, select
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.geo.models import Commune, Province
-from app.text import fold, nfc, unstorable
+from app.pagination import Page, keyset
+from app.text import fold, nfc
+
+PROVINCE_CODE = re.compile(r"[0-9]{2}")
+COMMUNE_CODE = re.compile(r"[0-9]{5}")
 
 
 def load_units() -> tuple[int, int]:
@@ -48,50 +50,33 @@ def load_units() -> tuple[int, int]:
 
 
 def units_loaded() -> bool:
-    return db.session.scalar(select(func.count()).select_from(Commune)) > 0
+    return db.session.execute(select(func.count()).select_from(Commune)).scalar_one() > 0
 
 
-@dataclass(frozen=True)
-class CommunePage:
-    items: list[Commune]
-    next_cursor: str | None
-
-
-def search_communes(q: str | None, province: str | None, limit: int,
-                    cursor: str | None = None) -> CommunePage:
+def search_communes(args: dict[str, Any]) -> Page[Commune]:
     """Communes by province, then folded name, then code: a total order the cursor resumes."""
-    position = tuple_(Commune.province_code, Commune.search_key, Commune.code)
-    stmt = select(Commune).order_by(*position.clauses).limit(limit + 1)
-    if province:
-        stmt = stmt.where(Commune.province_code == province)
-    if q:
-        key = fold(q)
-        stmt = stmt.where(or_(Commune.code == q.strip(), Commune.search_key.contains(key, autoescape=True)))
-    if cursor:
-        stmt = stmt.where(position > tuple_(*_decode_cursor(cursor)))
-    rows = list(db.session.scalars(stmt))
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = _encode_cursor(last.province_code, last.search_key, last.code) if last else None
-    return CommunePage(rows[:limit], next_cursor)
-
-
-def _encode_cursor(*position: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str, str]:
-    try:
-        province, key, code = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not (re.fullmatch(r"\d{2}", province) and re.fullmatch(r"\d{5}", code)
-                and isinstance(key, str) and len(key) <= 200 and not unstorable(key)):
-            raise ValueError
-    except (ValueError, TypeError, binascii.Error):  # JSON and UTF-8 errors are ValueErrors
-        raise ValidationFailed("cursor", "Not a cursor this API issued.", code="invalid_cursor") from None
-    return province, key, code
+    stmt = select(Commune)
+    if args.get("province"):
+        stmt = stmt.where(Commune.province_code == args["province"])
+    if args.get("q"):
+        q = args["q"]
+        stmt = stmt.where(or_(Commune.code == q.strip(),
+                              Commune.search_key.contains(fold(q), autoescape=True)))
+    return keyset(stmt, [Commune.province_code, Commune.search_key, Commune.code], args,
+                  shape=(PROVINCE_CODE, str, COMMUNE_CODE))
 
 
 def get_commune(code: str) -> Commune | None:
     return db.session.get(Commune, code)
+
+
+def province_names(codes: Iterable[str]) -> dict[str, str]:
+    """{"38": "Tỉnh Thanh Hóa"} for the codes given: what a commune picker shows beside a name."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Province.code, Province.name).where(Province.code.in_(wanted)))
+    return dict(rows.tuples().all())
 
 
 def require_commune(code: str, field: str) -> Commune:
@@ -115,8 +100,3 @@ def convert_legacy_address(address: str) -> dict:
     old = converted.OldAdminUnit
     return {"input": nfc(address), "commune": commune, "street": converted.street or None,
             "legacy": {"ward": old.ward, "district": old.district, "province": old.province}}
-
-
-def delete_all_units() -> None:
-    db.session.execute(delete(Commune))
-    db.session.execute(delete(Province))

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import Text
+from app.fields import Moment, Text
 from app.handovers.models import Direction, RecordStatus
-from app.scans.schemas import Moment
 
 MAX_ITEMS = 500
 
@@ -16,7 +15,8 @@ class HandoverIn(Schema):
     agency_code = Text(required=True, max_length=40)
     tracking_numbers = fields.List(fields.String(validate=validate.Length(max=20)), required=True,
                                    validate=validate.Length(min=1, max=MAX_ITEMS))
-    agency_signatory = Text(required=True, max_length=200, metadata={"description": "The agency officer who signed."})
+    agency_signatory = Text(required=True, max_length=200,
+                            metadata={"description": "The agency officer who signed."})
     signed_at = Moment(load_default=None, metadata={"description": "When both signed; default now."})
     corrects = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**62), metadata={
         "description": "Id of the record this one corrects and supersedes."})

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.access import POST_STAFF, known_agency, scope
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
 from app.delivery.services import deliver_by_handover
@@ -23,21 +24,21 @@ from app.labels import records
 from app.labels.render_flow import render_handover
 from app.labels.services import handover_line, office_info, templates_dir
 from app.orgs.models import Agency
-from app.orgs.services import agency_by_code
 from app.scans.checks import future_problem
 from app.shipments.models import Service, Shipment
 from app.shipments.services import normalise_tracking_number, record_event
 from app.sql import one_of
+from app.vocabulary import Event
 
-SERVICES_FOR = {Direction.to_agency: (Service.intake, Service.both), Direction.from_agency: (Service.return_,)}
-POST_STAFF = (Role.clerk, Role.courier, Role.supervisor)
+SERVICES_FOR = {
+    Direction.to_agency: (Service.intake, Service.both),
+    Direction.from_agency: (Service.return_,),
+}
 
 
 def create_record(actor: User, data: dict) -> HandoverRecord:
     """A record from the API body: direction, agency_code, tracking_numbers, signatories."""
-    agency = agency_by_code(data["agency_code"])
-    if agency is None:
-        raise ValidationFailed("agency_code", f"Unknown agency {data['agency_code']!r}.", code="unknown_agency")
+    agency = known_agency(data["agency_code"])
     numbers = [normalise_tracking_number(n) for n in data["tracking_numbers"]]
     return sign_record(actor, direction=data["direction"], agency=agency, tracking_numbers=numbers,
                        agency_signatory=data["agency_signatory"], signed_at=data.get("signed_at"),
@@ -74,7 +75,7 @@ def sign_record(actor: User, *, direction: Direction, agency: Agency, tracking_n
         if direction is Direction.to_agency:
             deliver_by_handover(s, actor=actor, occurred_at=signed_at, office=office)
         else:
-            record_event(s, "accepted", actor=actor, occurred_at=signed_at, office=office)
+            record_event(s, Event.accepted, actor=actor, occurred_at=signed_at, office=office)
     record = HandoverRecord(
         direction=direction, status=RecordStatus.signed, agency=agency, office=office,
         corrects_id=corrects_id, post_signatory_id=actor.id, post_signatory_name=actor.full_name,
@@ -86,7 +87,8 @@ def sign_record(actor: User, *, direction: Direction, agency: Agency, tracking_n
         db.session.flush()
     except IntegrityError as exc:  # the partial unique index: another request won the race
         if "handover_lines" in str(exc.orig):
-            raise Conflict("An item is already on a handover record in force.", code="already_on_record") from None
+            raise Conflict("An item is already on a handover record in force.",
+                           code="already_on_record") from None
         raise
     audit(actor, "handover.sign", "handover", record.number,
           {"direction": direction.value, "items": len(shipments), "corrects": corrects_id})
@@ -94,8 +96,9 @@ def sign_record(actor: User, *, direction: Direction, agency: Agency, tracking_n
 
 
 def get_record(actor: User, record_id: int) -> HandoverRecord:
-    record = db.session.get(HandoverRecord, record_id)
-    if record is None or not _may_see(actor, record):
+    record = db.session.scalar(select(HandoverRecord).where(HandoverRecord.id == record_id,
+                                                            scope(actor, HandoverRecord)))
+    if record is None:
         raise NotFound(f"No handover record {record_id}.", code="handover_not_found")
     return record
 
@@ -110,7 +113,8 @@ def record_pdf(actor: User, record_id: int) -> bytes:
         lines=tuple(records.HandoverLine(x.tracking_number, x.slip_number, x.dossier_code, x.citizen_name,
                                          x.procedure, x.originals, x.copies, x.collect_fee_vnd)
                     for x in r.lines),
-        note=r.note if r.corrects_id is None else f"Thay thế biên bản BBGN-{r.corrects_id:06d}. {r.note or ''}".strip())
+        note=(r.note if r.corrects_id is None
+              else f"Thay thế biên bản BBGN-{r.corrects_id:06d}. {r.note or ''}".strip()))
     return render_handover(doc, directory=templates_dir())
 
 
@@ -119,14 +123,6 @@ def _may_hand_over(actor: User, agency: Agency) -> None:
         raise Forbidden("Handover records are written by post-office staff.", code="role_forbidden")
     if actor.role is not Role.supervisor and actor.office_id != agency.office_id:
         raise Forbidden("This agency is served by another post office.", code="other_office")
-
-
-def _may_see(actor: User, record: HandoverRecord) -> bool:
-    if actor.role in (Role.supervisor, Role.admin):
-        return True
-    if actor.role is Role.agency:
-        return record.agency_id == actor.agency_id
-    return record.office_id == actor.office_id
 
 
 def _lock_shipments(numbers: Sequence[str]) -> list[Shipment]:

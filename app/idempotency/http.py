@@ -1,8 +1,9 @@
 """The Idempotency-Key header for POST views that create something (SPEC §7)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Response, current_app, request
 

@@ -5,8 +5,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -74,6 +75,8 @@ def complete(record: IdempotencyRecord, status_code: int, body: str, location: s
 
 def purge_expired(ttl_seconds: int) -> int:
     cutoff = clock.now() - timedelta(seconds=ttl_seconds)
-    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    # A DML statement's result is a CursorResult, which alone knows its row count.
+    result = cast(CursorResult[Any], db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)))
     return result.rowcount or 0
 

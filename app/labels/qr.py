@@ -126,7 +126,7 @@ def _codewords(data: bytes, version: int, level: str) -> bytes:
     # Interleave: the first codeword of every block, then the second, ...; longer blocks
     # (the second group) contribute their extra codeword last.
     data = bytes(b for column in zip_longest(*data_blocks) for b in column if b is not None)
-    return data + bytes(chain.from_iterable(zip(*ec_blocks)))
+    return data + bytes(chain.from_iterable(zip(*ec_blocks, strict=True)))
 
 
 @cache
@@ -193,7 +193,8 @@ class _Layout:
                   for r, c in order[:stream_bits]]
         # Per half-byte of the codeword stream, its 16 values already placed: the data
         # modules of a symbol are then one OR per half-byte (run in C by reduce).
-        self.row_nibbles, self.col_nibbles = [], []
+        self.row_nibbles: list[tuple[int, ...]] = []
+        self.col_nibbles: list[tuple[int, ...]] = []
         for start in range(0, stream_bits, 4):
             quad = places[start:start + 4]
             for out, which in ((self.row_nibbles, 0), (self.col_nibbles, 1)):
@@ -202,7 +203,7 @@ class _Layout:
         self.function_rows, self.function_cols = self.pack(dark)
         self.mask_rows, self.mask_cols = zip(*(
             self.pack([[not reserved[r][c] and test(r, c) for c in range(n)] for r in range(n)])
-            for test in _MASKS))
+            for test in _MASKS), strict=True)
         everywhere = [[True] * n for _ in range(n)]
         self.all = (1 << n * w) - 1
         self.line = self.pack(everywhere)[0]
@@ -212,7 +213,8 @@ class _Layout:
     def pack(self, cells: list[list[bool]]) -> tuple[int, int]:
         """(rows packed, columns packed) of an n x n grid of booleans."""
         rows = ["0000" + "".join("1" if v else "0" for v in line) + "0000" for line in cells]
-        cols = ["0000" + "".join("1" if v else "0" for v in line) + "0000" for line in zip(*cells)]
+        cols = ["0000" + "".join("1" if v else "0" for v in line) + "0000"
+                for line in zip(*cells, strict=True)]
         return int("".join(rows), 2), int("".join(cols), 2)
 
     def unpack(self, rows: int) -> tuple[str, ...]:

@@ -15,7 +15,13 @@ from app.labels.records import DeliveryList, HandoverRecord, ShipmentDoc
 from app.labels.templates import Group, Table, Template
 from app.labels.textfit import wrap
 from app.labels.values import (
-    Rows, Values, delivery_rows, delivery_values, handover_rows, handover_values, shipment_rows,
+    Rows,
+    Values,
+    delivery_rows,
+    delivery_values,
+    handover_rows,
+    handover_values,
+    shipment_rows,
     shipment_values,
 )
 
@@ -37,7 +43,8 @@ def render_delivery_list(delivery: DeliveryList, template: str = "delivery_list"
                          directory: Path = templates.DEFAULT_DIR) -> bytes:
     """A courier's items in route order, with a column for each recipient's signature."""
     tpl = templates.load(template, "delivery_list", directory)
-    return _render(tpl, delivery_values(delivery), delivery_rows(delivery), f"Danh sách phát {delivery.number}")
+    return _render(tpl, delivery_values(delivery), delivery_rows(delivery),
+                   f"Danh sách phát {delivery.number}")
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def _groups_after(blocks: list[Table | Group], index: int) -> float:
 def _measure(table: Table, values: Values, rows: list[Values]) -> tuple[_Row, list[_Row], _Row | None]:
     def row(texts: list[str], face: str, size: float, kind: str) -> _Row:
         cells = tuple(wrap(text, face, size, col.w * mm - 2 * table.padding * mm) if text else []
-                      for text, col in zip(texts, table.columns))
+                      for text, col in zip(texts, table.columns, strict=True))
         lines = max((len(c) for c in cells), default=0)
         height = max(table.min_row_h, lines * size * table.leading / mm + 2 * table.padding)
         return _Row(cells, height, kind)
@@ -156,7 +163,7 @@ def _draw_row(painter: Painter, table: Table, row: _Row, top: float, place: Plac
     header = row.kind == "header"
     face = "regular" if row.kind == "body" else "bold"
     size = table.header_size if header else table.size
-    for col, lines in zip(table.columns, row.cells):
+    for col, lines in zip(table.columns, row.cells, strict=True):
         fill = table.header_fill if header else None
         painter.rect(place, x, top, col.w, row.height, table.line, fill)
         if lines:

@@ -1,11 +1,19 @@
 """Sample records for template previews (`flask labels preview`) and field discovery."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from app.labels.records import (
-    DeliveryList, DeliveryStop, Document, FailedDeliveryNotice, HandoverLine, HandoverRecord,
-    OfficeInfo, Party, ShipmentDoc,
+    DeliveryList,
+    DeliveryStop,
+    Document,
+    FailedDeliveryNotice,
+    HandoverLine,
+    HandoverRecord,
+    OfficeInfo,
+    Party,
+    ShipmentDoc,
 )
 from app.labels.values import tracking_url
 
@@ -48,7 +56,7 @@ def handover(count: int = 30) -> HandoverRecord:
         for i in range(1, count + 1))
     return HandoverRecord(
         number="BB-BIMSON-20200316-01", direction="intake",
-        signed_at=datetime(2020, 3, 16, 3, 30, tzinfo=timezone.utc), office=OFFICE,
+        signed_at=datetime(2020, 3, 16, 3, 30, tzinfo=UTC), office=OFFICE,
         agency_name="UBND phường Bỉm Sơn", agency_address="Số 1 Trần Phú, Phường Bỉm Sơn, Thanh Hóa",
         post_signatory="Phạm Văn Bưu Tá", agency_signatory="Nguyễn Văn Cán Bộ", lines=lines)
 
@@ -67,10 +75,10 @@ def notice() -> FailedDeliveryNotice:
     return FailedDeliveryNotice(
         tracking_number="HB473124829VN", tracking_url=tracking_url(BASE_URL, "HB473124829VN"),
         recipient_name="Nguyễn Văn Ất", recipient_address="Thôn Đông, Phường Bỉm Sơn, Thanh Hóa",
-        attempt=1, attempted_at=datetime(2020, 3, 17, 2, 15, tzinfo=timezone.utc),
+        attempt=1, attempted_at=datetime(2020, 3, 17, 2, 15, tzinfo=UTC),
         reason="addressee_absent", office=OFFICE, collect_by=date(2020, 3, 17) + timedelta(days=5),
         return_to="UBND phường Bỉm Sơn", courier_name="Phạm Văn Bưu Tá")
 
 
-SAMPLES = {"label": shipment, "slip": shipment, "handover": handover,
+SAMPLES: dict[str, Callable[[], object]] = {"label": shipment, "slip": shipment, "handover": handover,
            "delivery_list": delivery_list, "notice": notice}

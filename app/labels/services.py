@@ -21,7 +21,7 @@ from app.labels.render_flow import render_slip
 from app.labels.render_labels import render_labels
 from app.labels.values import address, tracking_url
 from app.orgs.models import Office
-from app.shipments.models import Shipment
+from app.shipments.models import Service, Shipment
 from app.shipments.services import get_visible, visible_to
 
 
@@ -86,11 +86,12 @@ def shipment_docs(shipments: Sequence[Shipment], *, with_clerks: bool = False) -
     """Document records for shipments, with two queries in all (province and clerk names)."""
     codes = {u.province_code for s in shipments for u in (s.sender_unit, s.recipient_unit)}
     provinces = dict(db.session.execute(
-        select(Province.code, Province.short_name).where(Province.code.in_(codes))).all())
+        select(Province.code, Province.short_name).where(Province.code.in_(codes))).tuples().all())
     clerks: dict[int, str] = {}
     if with_clerks:
         ids = {s.created_by_id for s in shipments}
-        clerks = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+        clerks = dict(db.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(ids))).tuples().all())
     base_url = current_app.config["PUBLIC_BASE_URL"]
     return [shipment_doc(s, provinces, base_url, clerks.get(s.created_by_id)) for s in shipments]
 
@@ -119,7 +120,7 @@ def office_info(office: Office) -> OfficeInfo:
 
 def handover_line(s: Shipment) -> HandoverLine:
     """A shipment as a line of a handover record; its slip number is its tracking number."""
-    citizen = s.sender_name if s.service.value == "intake" else s.recipient_name
+    citizen = s.sender_name if s.service is Service.intake else s.recipient_name
     return HandoverLine(
         tracking_number=s.tracking_number, slip_number=s.tracking_number,
         dossier_code=s.dossier_code, citizen_name=citizen, procedure=s.procedure_name,

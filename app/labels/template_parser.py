@@ -6,8 +6,22 @@ from pathlib import Path
 from typing import Any
 
 from app.labels.templates import (
-    ALIGNS, ALLOWED, FAMILIES, FONTS, PLACEHOLDER, QR_LEVELS, REQUIRED, STATIC_TYPES, Cell, Column,
-    Element, Group, Pattern, Table, Template, TemplateError,
+    ALIGNS,
+    ALLOWED,
+    FAMILIES,
+    FONTS,
+    PLACEHOLDER,
+    QR_LEVELS,
+    REQUIRED,
+    STATIC_TYPES,
+    Cell,
+    Column,
+    Element,
+    Group,
+    Pattern,
+    Table,
+    Template,
+    TemplateError,
 )
 from app.text import nfc
 
@@ -31,10 +45,10 @@ def parse_template(raw: dict[str, Any], name: str, where: str, directory: Path,
     scalars, tables = known_fields(family)
     page = p.table(raw["page"], "page")
     p.keys(page, {"width", "height"}, {"width", "height"}, "page")
-    common = dict(name=name, family=family, title=nfc(str(raw.get("title", name))),
-                  width=p.number(page["width"], "page.width", positive=True),
-                  height=p.number(page["height"], "page.height", positive=True),
-                  static=p.elements(raw.get("static", []), "static", frozenset(), STATIC_TYPES))
+    common = {"name": name, "family": family, "title": nfc(str(raw.get("title", name))),
+              "width": p.number(page["width"], "page.width", positive=True),
+              "height": p.number(page["height"], "page.height", positive=True),
+              "static": p.elements(raw.get("static", []), "static", frozenset(), STATIC_TYPES)}
     if "layout" in raw:
         if family != "label":
             p.fail("layout", "only label sheets place another layout in cells")
@@ -88,7 +102,8 @@ def _block(p: _Parser, raw: Any, where: str, scalars: frozenset[str],
     p.keys(block, TABLE_KEYS, {"type", "rows", "x", "columns"}, where)
     rows = block["rows"]
     if rows not in tables:
-        p.fail(f"{where}.rows", f"unknown rows {rows!r}; this family has {', '.join(sorted(tables)) or 'none'}")
+        offered = ", ".join(sorted(tables)) or "none"
+        p.fail(f"{where}.rows", f"unknown rows {rows!r}; this family has {offered}")
     columns = []
     for i, raw_col in enumerate(p.array(block["columns"], f"{where}.columns")):
         at = f"{where}.columns[{i}]"
@@ -199,7 +214,8 @@ class _Parser:
                     self.fail(f"{at}.{key}", "expected a whole number")
                 out[key] = value
             else:
-                out[key] = self.number(value, f"{at}.{key}", positive=key in ("size", "min_size", "text_size"))
+                positive = key in ("size", "min_size", "text_size")
+                out[key] = self.number(value, f"{at}.{key}", positive=positive)
         out["when"] = self.condition(raw, "when", fields, at)
         out["unless"] = self.condition(raw, "unless", fields, at)
         if kind == "text" and out.get("min_size", 0) > out.get("size", 9.0):

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import threading
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from app.config import REPO_ROOT
 
@@ -65,7 +67,20 @@ class Pattern:
 
 
 @dataclass(frozen=True)
-class Element:
+class Conditional:
+    """Drawn only when the value named by `when` is set and the one named by `unless` is not."""
+
+    _: KW_ONLY
+    when: str | None = None
+    unless: str | None = None
+
+    def shown(self, values: dict[str, str]) -> bool:
+        return (self.when is None or bool(values.get(self.when))) and \
+            (self.unless is None or not values.get(self.unless))
+
+
+@dataclass(frozen=True)
+class Element(Conditional):
     type: str
     x: float
     y: float
@@ -90,12 +105,6 @@ class Element:
     module_dots: int | None = None
     quiet_modules: int | None = None
     level: str = "M"
-    when: str | None = None
-    unless: str | None = None
-
-    def shown(self, values: dict[str, str]) -> bool:
-        return (self.when is None or bool(values.get(self.when))) and \
-            (self.unless is None or not values.get(self.unless))
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Conditional):
     rows: str
     x: float
     columns: tuple[Column, ...]
@@ -120,21 +129,13 @@ class Table:
     min_row_h: float = 6.0
     leading: float = 1.2
     gap: float = 3.0
-    when: str | None = None
-    unless: str | None = None
-
-    shown = Element.shown
 
 
 @dataclass(frozen=True)
-class Group:
+class Group(Conditional):
     h: float
     elements: tuple[Element, ...]
     gap: float = 3.0
-    when: str | None = None
-    unless: str | None = None
-
-    shown = Element.shown
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,38 @@ class Template:
     blocks: tuple[Table | Group, ...] = ()
 
 
-_cache: dict[Path, tuple[int, Template]] = {}
-_lock = threading.Lock()
+Parsed = TypeVar("Parsed")
+
+
+class FileCache(Generic[Parsed]):
+    """Template files as parsed, each parsed again when its file changes."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[Path, tuple[int, Parsed]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, parse: Callable[[Path], Parsed],
+            still_good: Callable[[Parsed], bool] = lambda _: True) -> Parsed:
+        mtime = path.stat().st_mtime_ns
+        with self._lock:
+            cached = self._parsed.get(path)
+        if cached and cached[0] == mtime and still_good(cached[1]):
+            return cached[1]
+        parsed = parse(path)
+        with self._lock:
+            self._parsed[path] = (mtime, parsed)
+        return parsed
+
+
+def template_path(name: str, suffix: str, directory: Path) -> Path:
+    """The file of template `name` (".toml" or ".zpl"); KeyError if there is none."""
+    path = directory / f"{name}{suffix}"
+    if not NAME.match(name) or not path.is_file():
+        raise KeyError(name)
+    return path
+
+
+_templates: FileCache[Template] = FileCache()
 
 
 def names(family: str, directory: Path = DEFAULT_DIR) -> list[str]:
@@ -177,19 +208,12 @@ def names(family: str, directory: Path = DEFAULT_DIR) -> list[str]:
 
 def load(name: str, family: str, directory: Path = DEFAULT_DIR) -> Template:
     """The template `name` of `family`; re-read when its file changes. KeyError if none."""
-    path = directory / f"{name}.toml"
-    if not NAME.match(name) or not path.is_file():
-        raise KeyError(name)
-    mtime = path.stat().st_mtime_ns
-    with _lock:
-        cached = _cache.get(path)
-    if cached and cached[0] == mtime and (
-            cached[1].layout is None or load(cached[1].layout.name, "label", directory) is cached[1].layout):
-        template = cached[1]
-    else:
-        template = _parse(path, directory)
-        with _lock:
-            _cache[path] = (mtime, template)
+
+    def layout_unchanged(template: Template) -> bool:  # a sheet is re-read with its label
+        return template.layout is None or load(template.layout.name, "label", directory) is template.layout
+
+    template = _templates.get(template_path(name, ".toml", directory),
+                              lambda path: _parse(path, directory), layout_unchanged)
     if template.family != family:
         raise KeyError(name)
     return template
@@ -197,9 +221,7 @@ def load(name: str, family: str, directory: Path = DEFAULT_DIR) -> Template:
 
 def family_of(name: str, directory: Path = DEFAULT_DIR) -> str:
     """The family a template file declares (KeyError if there is no such template)."""
-    path = directory / f"{name}.toml"
-    if not NAME.match(name) or not path.is_file():
-        raise KeyError(name)
+    path = template_path(name, ".toml", directory)
     try:
         family = tomllib.loads(path.read_text("utf-8")).get("family")
     except tomllib.TOMLDecodeError as exc:

@@ -5,46 +5,36 @@ Money is Vietnamese style (`30.000 ₫`), dates dd/mm/yyyy in province time.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from app.clock import PROVINCE_TZ
 from app.labels.records import (
-    DeliveryList, FailedDeliveryNotice, HandoverRecord, OfficeInfo, Party, ShipmentDoc,
+    DeliveryList,
+    FailedDeliveryNotice,
+    HandoverRecord,
+    OfficeInfo,
+    Party,
+    ShipmentDoc,
 )
+from app.vocabulary import Beneficiary, Channel, FailureReason, Service, Value, text
 
 Values = dict[str, str]
 Rows = dict[str, list[Values]]
 
-SERVICE_TITLES = {"intake": "GỬI HỒ SƠ TTHC", "return": "TRẢ KẾT QUẢ TTHC", "both": "HỒ SƠ TTHC 2 CHIỀU"}
 ZONE_NAMES = {
     "local": "Nội vùng (≤ 10 km)", "intra_province": "Nội tỉnh",
     "inter_same_region": "Liên tỉnh cùng miền", "inter_adjacent_region": "Liên tỉnh miền kề",
     "inter_far_region": "Liên tỉnh Bắc – Nam",
 }
-# Luật Bưu chính Điều 17: why an item could not be delivered.
-FAILURE_REASONS = {
-    "address_incorrect": "Địa chỉ người nhận không chính xác",
-    "addressee_moved": "Người nhận đã chuyển đi nơi khác",
-    "addressee_unknown": "Không có người nhận như ghi trên bưu gửi",
-    "addressee_absent": "Người nhận vắng mặt",
-    "refused": "Người nhận từ chối nhận",
-    "id_mismatch": "Giấy tờ tùy thân không khớp với người nhận",
-    "not_collected": "Người nhận không đến nhận",
-}
-# TT22 beneficiaries (SPEC §5).
-BENEFICIARIES = {
-    "revolutionary_pre1945": "Người hoạt động cách mạng trước 1945",
-    "heroic_mother": "Bà mẹ Việt Nam anh hùng",
-    "hero": "Anh hùng LLVT / Anh hùng lao động",
-    "war_invalid": "Thương binh, người hưởng chính sách như thương binh",
-    "sick_soldier": "Bệnh binh", "agent_orange": "Người hoạt động kháng chiến nhiễm chất độc hóa học",
-    "political_prisoner": "Người hoạt động cách mạng bị địch bắt tù, đày",
-    "martyr_family": "Thân nhân liệt sĩ", "poor_household": "Hộ nghèo",
-    "difficult_area": "Người dân xã đặc biệt khó khăn",
-}
 TRACKING_PATH = "/t/"
+
+
+def printed(value: Value) -> str:
+    """What paper says about a vocabulary value."""
+    return text(value, channel=Channel.print)
 
 
 def tracking_url(base_url: str, tracking_number: str) -> str:
@@ -80,8 +70,8 @@ def address(party: Party) -> str:
 def _nfc(values: dict[str, Any]) -> Values:
     out = {}
     for key, value in values.items():
-        text = "" if value is None else str(value)
-        out[key] = text if text.isascii() else unicodedata.normalize("NFC", text)
+        said = "" if value is None else str(value)
+        out[key] = said if said.isascii() else unicodedata.normalize("NFC", said)
     return out
 
 
@@ -102,11 +92,11 @@ def shipment_values(doc: ShipmentDoc) -> Values:
     documents = sum(d.count for d in doc.documents)
     summary = "; ".join(f"{d.name} ({'bản chính' if d.original else 'bản sao'} ×{d.count})"
                         for d in doc.documents)
-    beneficiary = BENEFICIARIES.get(doc.beneficiary_category or "", doc.beneficiary_category)
+    beneficiary = printed(Beneficiary(doc.beneficiary_category)) if doc.beneficiary_category else None
     return _nfc({
         "tracking_number": doc.tracking_number, "tracking_number_spaced": spaced(doc.tracking_number),
         "tracking_url": doc.tracking_url, "service": doc.service,
-        "service_title": SERVICE_TITLES.get(doc.service, doc.service),
+        "service_title": printed(Service(doc.service)),
         "dossier.code": doc.dossier_code, "dossier.procedure": doc.procedure,
         "agency.name": doc.agency_name, **_office(doc.office),
         **_party("sender", doc.sender), **_party("recipient", doc.recipient),
@@ -118,8 +108,9 @@ def shipment_values(doc: ShipmentDoc) -> Values:
         "fee.total": vnd(total), "fee.vat": vnd(fee.get("vat_vnd")),
         "fee.gross": vnd(fee.get("gross_vnd")),
         "fee.discount": vnd(fee.get("discount_vnd")) if fee.get("discount_vnd") else "",
-        "fee.policy": fee.get("policy"), "fee.zone": ZONE_NAMES.get(fee.get("zone"), fee.get("zone")),
-        "fee.distance": "" if fee.get("distance_km") is None else f"{fee['distance_km']:.1f} km".replace(".", ","),
+        "fee.policy": fee.get("policy"), "fee.zone": ZONE_NAMES.get(fee.get("zone") or "", fee.get("zone")),
+        "fee.distance": ("" if fee.get("distance_km") is None
+                         else f"{fee['distance_km']:.1f} km".replace(".", ",")),
         "fee.tariff": fee.get("tariff_version"),
         "fee.missing": "" if doc.fee else "Chưa tính cước",
         "amount_due": vnd((total or 0) + doc.collect_fee_vnd),
@@ -192,7 +183,8 @@ def notice_values(n: FailedDeliveryNotice) -> Values:
         "tracking_number": n.tracking_number, "tracking_number_spaced": spaced(n.tracking_number),
         "tracking_url": n.tracking_url, "recipient.name": n.recipient_name,
         "recipient.address": n.recipient_address, "attempt": n.attempt,
-        "attempted_at": moment(n.attempted_at), "reason": FAILURE_REASONS.get(n.reason, n.reason),
+        "attempted_at": moment(n.attempted_at),
+        "reason": printed(FailureReason(n.reason)) if n.reason else "",
         **_office(n.office), "collect_by": day(n.collect_by), "return_to": n.return_to,
         "courier.name": n.courier_name,
     })
@@ -203,14 +195,13 @@ def no_rows(_record: Any) -> Rows:
 
 
 # family -> (record values, record rows)
-FAMILY_VALUES = {
+FAMILY_VALUES: dict[str, tuple[Callable[[Any], Values], Callable[[Any], Rows]]] = {
     "label": (shipment_values, no_rows),
     "slip": (shipment_values, shipment_rows),
     "handover": (handover_values, handover_rows),
     "delivery_list": (delivery_values, delivery_rows),
     "notice": (notice_values, no_rows),
 }
-PAGE_FIELDS = frozenset({"page", "pages"})
 
 
 @cache

@@ -7,26 +7,29 @@ containing ^ or ~ cannot inject printer commands.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from app.labels.records import ShipmentDoc
-from app.labels.templates import DEFAULT_DIR, NAME, PLACEHOLDER, TemplateError
+from app.labels.templates import DEFAULT_DIR, NAME, PLACEHOLDER, FileCache, TemplateError, template_path
 from app.labels.values import known_fields, shipment_values
 
 _CONDITION = re.compile(r"^\?([a-z0-9_.]+) ")
 _ESCAPES = str.maketrans({"_": "_5F", "^": "_5E", "~": "_7E", "\r": " ", "\n": " "})
-_cache: dict[Path, tuple[int, list[tuple[str | None, str]]]] = {}
-_lock = threading.Lock()
+_templates: FileCache[list[tuple[str | None, str]]] = FileCache()
+
+
+def _value(values: dict[str, str], placeholder: re.Match[str]) -> str:
+    return values[placeholder.group(1)]
 
 
 def render_zpl(docs: Sequence[ShipmentDoc], template: str = "a6", directory: Path = DEFAULT_DIR) -> str:
     lines = load(template, directory)
-    out = []
+    out: list[str] = []
     for doc in docs:
         values = {k: v.translate(_ESCAPES) for k, v in shipment_values(doc).items()}
-        out.extend(PLACEHOLDER.sub(lambda m: values[m.group(1)], line)
+        out.extend(PLACEHOLDER.sub(partial(_value, values), line)
                    for condition, line in lines if condition is None or values.get(condition))
     return "\n".join(out) + "\n"
 
@@ -37,18 +40,7 @@ def names(directory: Path = DEFAULT_DIR) -> list[str]:
 
 def load(name: str, directory: Path = DEFAULT_DIR) -> list[tuple[str | None, str]]:
     """(condition field or None, line) pairs of a ZPL template; KeyError if there is none."""
-    path = directory / f"{name}.zpl"
-    if not NAME.match(name) or not path.is_file():
-        raise KeyError(name)
-    mtime = path.stat().st_mtime_ns
-    with _lock:
-        cached = _cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    lines = _parse(path)
-    with _lock:
-        _cache[path] = (mtime, lines)
-    return lines
+    return _templates.get(template_path(name, ".zpl", directory), _parse)
 
 
 def _parse(path: Path) -> list[tuple[str | None, str]]:

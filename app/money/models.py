@@ -6,9 +6,10 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, BigIntPK, UTCDateTime, intpk
+from app.orgs.models import Agency
 
 
 class PaymentKind(enum.Enum):
@@ -62,3 +63,5 @@ class Remittance(Base):
     reference: Mapped[str | None] = mapped_column(String(100))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency] = relationship(viewonly=True)

@@ -18,9 +18,11 @@ from app.money.services import amount_due
 from app.orgs.models import Office
 from app.orgs.services import office_by_code
 from app.shipments.models import Service, Shipment, TrackingEvent
+from app.vocabulary import Event
 
 # The event at which each service's money changes hands (SPEC §3).
-COLLECTING_EVENT = {Service.intake: "accepted", Service.both: "accepted", Service.return_: "delivered"}
+COLLECTING_EVENT = {Service.intake: Event.accepted, Service.both: Event.accepted,
+                    Service.return_: Event.delivered}
 
 
 @dataclass
@@ -53,6 +55,19 @@ class Reconciliation:
     day: date
     lines: list[Line] = field(default_factory=list)
 
+    @property
+    def expected_vnd(self) -> int:
+        return sum(x.expected_vnd for x in self.lines)
+
+    @property
+    def recorded_vnd(self) -> int:
+        return sum(x.recorded_vnd for x in self.lines)
+
+    @property
+    def discrepancy_vnd(self) -> int:
+        return sum(abs(x.difference_vnd) for x in self.discrepancies)
+
+    @property
     def people(self) -> list[dict[str, Any]]:
         totals: dict[str, dict[str, int]] = defaultdict(lambda: {"expected_vnd": 0, "recorded_vnd": 0})
         for x in self.lines:
@@ -63,6 +78,7 @@ class Reconciliation:
         return [{"username": name, **t, "difference_vnd": t["recorded_vnd"] - t["expected_vnd"]}
                 for name, t in sorted(totals.items())]
 
+    @property
     def discrepancies(self) -> list[Line]:
         return [x for x in self.lines if x.problem]
 
@@ -71,12 +87,13 @@ def reconcile(actor: User, office_code: str | None, day: date) -> Reconciliation
     office = _office(actor, office_code)
     start = datetime.combine(day, time.min, tzinfo=clock.PROVINCE_TZ)
     end = start + timedelta(days=1)
-    names = dict(db.session.execute(select(User.id, User.username)).all())
+    names = dict(db.session.execute(select(User.id, User.username)).tuples().all())
     expected: dict[tuple[str, str], tuple[str | None, int]] = {}
     events = db.session.execute(
         select(Shipment, TrackingEvent.event, TrackingEvent.actor_id).join(TrackingEvent)
-        .where(Shipment.office_id == office.id, TrackingEvent.occurred_at >= start, TrackingEvent.occurred_at < end,
-               TrackingEvent.event.in_({"accepted", "delivered"}))).unique()
+        .where(Shipment.office_id == office.id,
+               TrackingEvent.occurred_at >= start, TrackingEvent.occurred_at < end,
+               TrackingEvent.event.in_((Event.accepted, Event.delivered)))).unique()
     for shipment, event, actor_id in events:
         if COLLECTING_EVENT[shipment.service] != event:
             continue
@@ -85,8 +102,9 @@ def reconcile(actor: User, office_code: str | None, day: date) -> Reconciliation
             if due:
                 expected[(shipment.tracking_number, kind.value)] = (names.get(actor_id), due)
     recorded: dict[tuple[str, str], tuple[str, int]] = {}
-    rows = db.session.execute(select(Payment, Shipment.tracking_number).join(Shipment, Payment.shipment_id == Shipment.id)
-                              .where(Payment.office_id == office.id, Payment.business_day == day))
+    rows = db.session.execute(
+        select(Payment, Shipment.tracking_number).join(Shipment, Payment.shipment_id == Shipment.id)
+        .where(Payment.office_id == office.id, Payment.business_day == day))
     for payment, number in rows:
         recorded[(number, payment.kind.value)] = (names[payment.collected_by_id], payment.amount_vnd)
     result = Reconciliation(office, day)
@@ -105,6 +123,6 @@ def _office(actor: User, code: str | None) -> Office:
         if office is None:
             raise ValidationFailed("office", f"Unknown office {code!r}.", code="unknown_office")
         return office
-    if code and code != actor.office.code:
+    if code and code != actor.home_office.code:
         raise Forbidden("Clerks reconcile their own office.", code="other_office")
-    return actor.office
+    return actor.home_office

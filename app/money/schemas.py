@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import StrictInteger, Text
+from app.fields import DATE_RANGE, Moment, StrictInteger, Text
 from app.money.models import PaymentKind, PaymentMethod
-from app.scans.schemas import Moment
-from app.shipments.schemas import DATE_RANGE
 
 
 class PaymentIn(Schema):
@@ -20,26 +18,28 @@ class PaymentIn(Schema):
 
 
 class PaymentOut(Schema):
-    id = fields.Integer()
-    tracking_number = fields.String()
-    kind = fields.Enum(PaymentKind, by_value=True)
-    method = fields.Enum(PaymentMethod, by_value=True)
-    amount_vnd = fields.Integer()
+    id = fields.Integer(attribute="payment.id")
+    tracking_number = fields.String(attribute="shipment.tracking_number")
+    kind = fields.Enum(PaymentKind, by_value=True, attribute="payment.kind")
+    method = fields.Enum(PaymentMethod, by_value=True, attribute="payment.method")
+    amount_vnd = fields.Integer(attribute="payment.amount_vnd")
     due_vnd = fields.Integer()
-    collected_by = fields.String()
-    occurred_at = fields.DateTime()
-    business_day = fields.Date()
+    collected_by = fields.String(attribute="collected_by.username")
+    occurred_at = fields.DateTime(attribute="payment.occurred_at")
+    business_day = fields.Date(attribute="payment.business_day")
 
 
 class RemittanceIn(Schema):
     agency_code = Text(required=True, max_length=40)
-    until = fields.Date(required=True, validate=DATE_RANGE, metadata={"description": "Last business day included."})
-    reference = Text(load_default=None, max_length=100, metadata={"description": "Bank transfer or receipt reference."})
+    until = fields.Date(required=True, validate=DATE_RANGE,
+                        metadata={"description": "Last business day included."})
+    reference = Text(load_default=None, max_length=100,
+                     metadata={"description": "Bank transfer or receipt reference."})
 
 
 class RemittanceOut(Schema):
     id = fields.Integer()
-    agency_code = fields.String()
+    agency_code = fields.String(attribute="agency.code")
     amount_vnd = fields.Integer()
     item_count = fields.Integer()
     period_to = fields.Date()
@@ -72,7 +72,7 @@ class LineOut(Schema):
 
 
 class DailyOut(Schema):
-    office_code = fields.String()
+    office_code = fields.String(attribute="office.code")
     day = fields.Date()
     expected_vnd = fields.Integer()
     recorded_vnd = fields.Integer()

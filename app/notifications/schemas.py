@@ -4,9 +4,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from app.fields import Text
-from app.shipments.events import STATUS_AFTER
+from app.pagination import page_of
+from app.vocabulary import Event
 
-EVENTS = tuple(STATUS_AFTER)
+EVENTS = tuple(Event)
 SECRET = validate.Regexp(r"^[\x21-\x7e]{32,128}\Z",
                          error="32 to 128 printable ASCII characters, no spaces.")
 
@@ -16,7 +17,8 @@ class WebhookIn(Schema):
         "description": "http(s) endpoint; production takes https only."})
     events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), load_default=list,
                          validate=validate.Length(max=len(EVENTS)), metadata={
-                             "description": "Event names to receive (SPEC §6); empty: all."})
+                             "description": "Event names to receive (SPEC §6); empty: all.",
+                             "uniqueItems": True})
     secret = fields.String(load_default=None, validate=SECRET, metadata={
         "description": "Your HMAC key; when absent one is generated. Shown once."})
     agency_code = Text(load_default=None, max_length=40, metadata={
@@ -47,11 +49,4 @@ class WebhookCreatedOut(WebhookOut):
         "description": "Shown once. Verify X-HCC-Signature: t=<unix>,v1=<hex HMAC-SHA256 of '<t>.<body>'>."})
 
 
-class WebhookQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
-
-
-class WebhookPage(Schema):
-    items = fields.List(fields.Nested(WebhookOut))
-    next_cursor = fields.String(allow_none=True)
+WebhookPage = page_of(WebhookOut)

@@ -7,7 +7,7 @@ per agency and transaction for its webhook subscriptions, payloads from loaded o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from app.shipments.models import Shipment, TrackingEvent
 _CACHE_KEY = "hcc.webhook_subscriptions"
 # next_attempt_at of messages whose subscription is disabled: out of the due range, so
 # the worker's claim never scans them, until the agency re-enables the subscription.
-HELD_UNTIL = datetime(9999, 1, 1, tzinfo=timezone.utc)
+HELD_UNTIL = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _office_of(shipment: Shipment, event: TrackingEvent) -> Office:
 
 
 def _iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat()
+    return value.astimezone(UTC).isoformat()
 
 
 def _subscriptions_of(agency_id: int) -> list[_Subscription]:
@@ -102,7 +102,7 @@ def _subscriptions_of(agency_id: int) -> list[_Subscription]:
 
     Disabled ones are included: their messages wait, held, until the agency re-enables.
     """
-    session = db.session()  # the scoped session's current Session
+    session = db.current()
     transaction = session.get_transaction()
     cached = session.info.get(_CACHE_KEY)
     if cached is None or cached[0] is not transaction:

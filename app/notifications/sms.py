@@ -9,6 +9,8 @@ from typing import Any, Protocol
 import httpx
 from flask import Flask
 
+from app.privacy import mask_phone
+
 log = logging.getLogger(__name__)
 
 
@@ -28,14 +30,15 @@ class SmsProvider(Protocol):
 
 
 class LogSmsProvider:
-    """Writes each message to the log and keeps it in memory for inspection."""
+    """Logs that each message left (masked number, length of the text) and keeps it whole
+    in memory for inspection; the log never holds a full number or a message body."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sent: list[SentSms] = []
 
     def send(self, phone: str, text: str, *, reference: str) -> None:
-        log.info("SMS to %s [%s]: %s", phone, reference, text)
+        log.info("SMS to %s [%s]: %d characters", mask_phone(phone), reference, len(text))
         with self._lock:
             self._sent.append(SentSms(phone, text, reference))
 

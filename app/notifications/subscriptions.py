@@ -11,15 +11,14 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app import clock
-from app.accounts.models import Role, User
+from app.access import agency_for, scope
+from app.accounts.models import User
 from app.audit.services import record as audit
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.notifications.models import OutboxMessage, OutboxStatus, WebhookSubscription
 from app.notifications.services import HELD_UNTIL, forget_subscriptions
-from app.orgs.models import Agency
-from app.orgs.services import agency_by_code
-from app.shipments.services import decode_cursor, encode_cursor
+from app.pagination import Page, keyset
 
 MAX_PER_AGENCY = 10  # each event fans out to every subscription of its agency
 
@@ -29,18 +28,15 @@ class Created:
     subscription: WebhookSubscription
     secret: str  # shown once
 
-
-@dataclass(frozen=True)
-class Page:
-    items: list[WebhookSubscription]
-    next_cursor: str | None
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.subscription, name)
 
 
 def create(actor: User, data: dict[str, Any]) -> Created:
-    agency = _agency_for(actor, data.get("agency_code"))
+    agency = agency_for(actor, data.get("agency_code"))
     url = check_url(data["url"])
-    live = db.session.scalar(select(func.count()).select_from(WebhookSubscription).where(
-        WebhookSubscription.agency_id == agency.id, WebhookSubscription.deleted_at.is_(None)))
+    live = db.session.execute(select(func.count()).select_from(WebhookSubscription).where(
+        WebhookSubscription.agency_id == agency.id, WebhookSubscription.deleted_at.is_(None))).scalar_one()
     if live >= MAX_PER_AGENCY:
         raise Conflict(f"An agency may have at most {MAX_PER_AGENCY} webhook subscriptions; "
                        "delete one first.", code="too_many_subscriptions")
@@ -82,12 +78,8 @@ def _internal_address(host: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
-def listing(actor: User, limit: int, cursor: str | None) -> Page:
-    stmt = _visible(actor).order_by(WebhookSubscription.id).limit(limit + 1)
-    if cursor:
-        stmt = stmt.where(WebhookSubscription.id > decode_cursor(cursor))
-    rows = list(db.session.scalars(stmt))
-    return Page(rows[:limit], encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+def listing(actor: User, args: dict[str, Any]) -> Page[WebhookSubscription]:
+    return keyset(_visible(actor), [WebhookSubscription.id], args)
 
 
 def get(actor: User, subscription_id: int, *, for_update: bool = False) -> WebhookSubscription:
@@ -140,20 +132,5 @@ def enable(actor: User, subscription_id: int) -> WebhookSubscription:
 
 
 def _visible(actor: User) -> Any:
-    stmt = select(WebhookSubscription).where(WebhookSubscription.deleted_at.is_(None))
-    if actor.role is not Role.admin:
-        stmt = stmt.where(WebhookSubscription.agency_id == actor.agency_id)
-    return stmt
-
-
-def _agency_for(actor: User, agency_code: str | None) -> Agency:
-    if actor.role is Role.agency:
-        if agency_code and agency_code != actor.agency.code:
-            raise Forbidden("Agency officers subscribe for their own agency only.", code="other_agency")
-        return actor.agency
-    if not agency_code:
-        raise ValidationFailed("agency_code", "An admin names the agency to subscribe.")
-    agency = agency_by_code(agency_code)
-    if agency is None:
-        raise ValidationFailed("agency_code", f"Unknown agency {agency_code!r}.", code="unknown_agency")
-    return agency
+    return select(WebhookSubscription).where(WebhookSubscription.deleted_at.is_(None),
+                                             scope(actor, WebhookSubscription))

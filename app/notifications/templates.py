@@ -1,46 +1,34 @@
 """Citizens' SMS (SPEC §9): which event sends which text, in Vietnamese, to whom."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, datetime
 
 from app.clock import PROVINCE_TZ
 from app.orgs.models import Office
-from app.shipments.models import Service, Shipment, TrackingEvent
-
-# Only mobiles take SMS; a fixed line (02x) given as the citizen's phone gets none.
-MOBILE = re.compile(r"^0[35789]\d{8}$")
+from app.shipments.models import Shipment, TrackingEvent
+from app.text import is_mobile
+from app.vocabulary import Channel, Event, FailureReason, Service, text
 
 INTAKE_SIDE = (Service.intake, Service.both)
 
 # (service side, event) -> template. Intake: the citizen is the sender and hears about
 # acceptance and the handover to the agency; return: the citizen is the recipient.
-TEMPLATE_FOR = {
-    **{(s, "accepted"): "accepted" for s in INTAKE_SIDE},
-    **{(s, "delivered"): "handed_over" for s in INTAKE_SIDE},
-    (Service.return_, "created"): "result_ready",
-    (Service.return_, "out_for_delivery"): "out_for_delivery",
-    (Service.return_, "delivery_failed"): "delivery_failed",
-    (Service.return_, "delivered"): "delivered",
+TEMPLATE_FOR: dict[tuple[Service, str], str] = {
+    **{(s, Event.accepted): "accepted" for s in INTAKE_SIDE},
+    **{(s, Event.delivered): "handed_over" for s in INTAKE_SIDE},
+    (Service.return_, Event.created): "result_ready",
+    (Service.return_, Event.out_for_delivery): "out_for_delivery",
+    (Service.return_, Event.delivery_failed): "delivery_failed",
+    (Service.return_, Event.delivered): "delivered",
 }
 # Notices about a moment; not sent when a later event (a late scan) already superseded them.
-TRANSIENT = frozenset({"out_for_delivery", "delivery_failed"})
-
-REASON_LABELS = {  # Luật Bưu chính Điều 17
-    "address_incorrect": "địa chỉ không chính xác",
-    "addressee_moved": "người nhận đã chuyển đi",
-    "addressee_unknown": "không tìm thấy người nhận",
-    "addressee_absent": "người nhận vắng nhà",
-    "refused": "người nhận từ chối nhận",
-    "id_mismatch": "giấy tờ tùy thân không khớp",
-    "not_collected": "người nhận chưa đến nhận",
-}
+TRANSIENT = frozenset({"out_for_delivery", "delivery_failed"})  # template names
 
 
 def citizen_phone(shipment: Shipment) -> str | None:
     phone = shipment.recipient_phone if shipment.service is Service.return_ else shipment.sender_phone
-    return phone if phone and MOBILE.match(phone) else None
+    # Only mobiles take SMS; a fixed line (02x) given as the citizen's phone gets none.
+    return phone if phone and is_mobile(phone) else None
 
 
 def render(template: str, shipment: Shipment, event: TrackingEvent, office: Office) -> str:
@@ -63,8 +51,8 @@ def render(template: str, shipment: Shipment, event: TrackingEvent, office: Offi
         return (f"Bưu tá đang phát kết quả hồ sơ {dossier} (số hiệu {tn}) đến Ông/Bà. "
                 "Vui lòng chuẩn bị CCCD/giấy tờ tùy thân để nhận.")
     if template == "delivery_failed":
-        reason = REASON_LABELS.get(event.reason or "", "")
-        why = f" ({reason})" if reason else ""
+        reason = text(FailureReason(event.reason), channel=Channel.sms) if event.reason else ""
+        why = f" ({_in_sentence(reason)})" if reason else ""
         hours = f", giờ mở cửa: {office.opening_hours}" if office.opening_hours else ""
         phone = f", ĐT {office.phone}" if office.phone else ""
         # TT17 Điều 5: a notice (giấy mời) is left; the citizen may collect at the office.
@@ -80,12 +68,6 @@ def _day(value: date | datetime) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-_PUNCTUATION = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
-                              "…": "...", "\u00a0": " "})
-
-
-def fold_for_sms(text: str) -> str:
-    """ASCII for gateways that need it, keeping case: 'Bưu điện Đông Sơn' -> 'Buu dien Dong Son'."""
-    text = text.translate(_PUNCTUATION).replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return stripped.encode("ascii", "replace").decode("ascii")
+def _in_sentence(words: str) -> str:
+    """The vocabulary's words inside a sentence: the same words, the first letter lower-cased."""
+    return words[:1].lower() + words[1:]

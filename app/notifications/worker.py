@@ -30,7 +30,7 @@ from app.extensions import db, sqlite_begin
 from app.notifications.models import Channel, OutboxMessage, OutboxStatus, WebhookSubscription
 from app.notifications.services import HELD_UNTIL
 from app.notifications.sms import SmsFailed, SmsProvider, sms_provider
-from app.notifications.templates import fold_for_sms
+from app.text import to_ascii
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class OutboxWorker:
     def _send_sms(self, message: Claimed) -> str | None:
         text = message.payload["text"]
         try:
-            self.sms.send(message.phone or "", fold_for_sms(text) if self.fold else text,
+            self.sms.send(message.phone or "", to_ascii(text) if self.fold else text,
                           reference=str(message.id))
         except SmsFailed as exc:
             return str(exc)

@@ -1,26 +1,23 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.accounts.auth import current_user, requires
+from app.accounts.auth import current_user
 from app.accounts.models import Role
+from app.api import ApiBlueprint
 from app.orgs import schemas, services
 
-blp = Blueprint("orgs", __name__, url_prefix="/api/v1", description="Post offices and agencies")
+blp = ApiBlueprint("orgs", __name__, url_prefix="/api/v1", description="Post offices and agencies")
 
 
 @blp.route("/offices")
 class Offices(MethodView):
-    @requires()
-    @blp.response(200, schemas.OfficeList)
+    @blp.operation(answer=schemas.OfficeList)
     def get(self):
         """All post offices."""
-        return {"items": services.list_offices()}
+        return services.list_offices()
 
-    @requires(Role.admin)
-    @blp.arguments(schemas.OfficeIn)
-    @blp.response(201, schemas.OfficeOut)
+    @blp.operation(Role.admin, body=schemas.OfficeIn, answer=schemas.OfficeOut, status=201)
     def post(self, body: dict):
         """Add a post office (admin)."""
         return services.create_office(current_user(), **body)
@@ -28,15 +25,12 @@ class Offices(MethodView):
 
 @blp.route("/agencies")
 class Agencies(MethodView):
-    @requires()
-    @blp.response(200, schemas.AgencyList)
+    @blp.operation(answer=schemas.AgencyList)
     def get(self):
         """All agencies that decide procedures."""
-        return {"items": services.list_agencies()}
+        return services.list_agencies()
 
-    @requires(Role.admin)
-    @blp.arguments(schemas.AgencyIn)
-    @blp.response(201, schemas.AgencyOut)
+    @blp.operation(Role.admin, body=schemas.AgencyIn, answer=schemas.AgencyOut, status=201)
     def post(self, body: dict):
         """Add an agency (admin)."""
         return services.create_agency(current_user(), **body)

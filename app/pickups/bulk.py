@@ -12,10 +12,10 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from app.accounts.models import Role, User
-from app.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
+from app.access import agency_for
+from app.accounts.models import User
+from app.errors import DomainError, ValidationFailed, flatten_messages
 from app.extensions import db
-from app.orgs.services import agency_by_code
 from app.shipments.models import Shipment
 from app.shipments.schemas import ShipmentIn
 from app.shipments.services import create_shipment
@@ -28,14 +28,12 @@ TRUE_WORDS = {"1", "true", "x", "có", "co", "yes", "bản chính", "ban chinh"}
 FALSE_WORDS = {"0", "false", "", "không", "khong", "no", "bản sao", "ban sao"}
 
 
-class InvalidRows(DomainError):
-    status = 422
-    code = "invalid_rows"
-    title = "Validation failed"
+class InvalidRows(DomainError, status=422, code="invalid_rows", title="Validation failed"):
+    """Rows of a bulk upload refused, each named by its number; none is created."""
 
 
 def create_returns(actor: User, agency_code: str | None, rows: list[dict[str, Any]]) -> list[Shipment]:
-    agency = _agency(actor, agency_code)
+    agency = agency_for(actor, agency_code)
     if not 1 <= len(rows) <= MAX_ROWS:
         raise ValidationFailed("rows", f"Between 1 and {MAX_ROWS} rows.", code="row_count")
     sender = {"name": agency.name, "phone": agency.phone,
@@ -61,6 +59,10 @@ def create_returns(actor: User, agency_code: str | None, rows: list[dict[str, An
     return created
 
 
+def create_returns_from_csv(actor: User, agency_code: str | None, raw: bytes) -> list[Shipment]:
+    return create_returns(actor, agency_code, rows_from_csv(raw))
+
+
 def rows_from_csv(raw: bytes) -> list[dict[str, Any]]:
     """CSV rows as shipment bodies (UTF-8, with or without BOM; comma or semicolon)."""
     try:
@@ -71,12 +73,21 @@ def rows_from_csv(raw: bytes) -> list[dict[str, Any]]:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # newline="": the csv module reads \r, \n and \r\n itself, inside quoted fields too.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        return _rows(reader)
+    except csv.Error as exc:
+        raise ValidationFailed("file", f"Not readable as CSV: {exc}.", code="invalid_csv") from None
+
+
+def _rows(reader: csv.DictReader[str]) -> list[dict[str, Any]]:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in ("dossier_code", "recipient_name", "recipient_phone", "address_line", "unit_code",
                            "document") if c not in header]
     if missing:
-        raise ValidationFailed("file", f"Missing columns: {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}.",
+        raise ValidationFailed("file",
+                               f"Missing columns: {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}.",
                                code="invalid_csv")
     reader.fieldnames = header
     return [_body(row) for row in reader]
@@ -110,14 +121,3 @@ def _number(text: str) -> Any:
 def _flag(text: str) -> Any:
     low = text.lower()
     return True if low in TRUE_WORDS else False if low in FALSE_WORDS else text
-
-
-def _agency(actor: User, code: str | None) -> Any:
-    if actor.role is Role.agency:
-        if code and code != actor.agency.code:
-            raise Forbidden("Agency officers create return shipments for their own agency only.", code="other_agency")
-        return actor.agency
-    agency = agency_by_code(code or "")
-    if agency is None:
-        raise ValidationFailed("agency_code", f"Unknown agency {code!r}.", code="unknown_agency")
-    return agency

@@ -1,20 +1,49 @@
 from __future__ import annotations
 
-from flask import request, url_for
+from typing import Any, ClassVar
+
+from flask import Request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
 
 from app.accounts.auth import current_user, requires
 from app.accounts.models import Role
-from app.errors import ValidationFailed
 from app.idempotency.http import idempotent
 from app.pickups import bulk, schemas, services
-from app.shipments import presenters
+from app.routing import accepts
 
-blp = Blueprint("pickups", __name__, url_prefix="/api/v1/pickups", description="Agency pickup requests")
+CSV_TYPES = ("text/csv", "multipart/form-data")
+
+
+class UploadParser(FlaskParser):
+    """Adds the location `upload`: {"csv": ...} from a text/csv body, the multipart field
+    `file`, or a JSON object."""
+
+    def load_upload(self, req: Request, schema: Schema) -> Any:
+        if req.mimetype == "multipart/form-data":
+            upload = req.files.get("file")
+            return {"csv": upload.read()} if upload else {}
+        if req.mimetype == "text/csv":
+            return {"csv": req.get_data()}
+        return self.load_json(req, schema)
+
+
+UploadParser.__location_map__ = {**FlaskParser.__location_map__, "upload": "load_upload"}
+
+
+class PickupsBlueprint(Blueprint):
+    ARGUMENTS_PARSER = UploadParser()
+    # Documented as its JSON form; the other two are added by the route's doc.
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "upload": "application/json"}
+
+
+blp = PickupsBlueprint("pickups", __name__, url_prefix="/api/v1/pickups",
+                       description="Agency pickup requests")
 
 REQUESTERS = (Role.agency, Role.clerk, Role.supervisor)
-CSV_UPLOAD_PATH = "/api/v1/pickups/returns.csv"  # the one non-JSON body (app/__init__.py)
 
 
 @blp.route("")
@@ -33,11 +62,10 @@ class Pickups(MethodView):
     @blp.response(200, schemas.PickupPage)
     def get(self, args: dict):
         """Pickups the caller may see, newest first."""
-        items, cursor = services.search(current_user(), args)
-        return {"items": items, "next_cursor": cursor}
+        return services.search(current_user(), args)
 
 
-@blp.route("/<int:pickup_id>")
+@blp.route("/<id:pickup_id>")
 class Pickup(MethodView):
     @requires()
     @blp.response(200, schemas.PickupOut)
@@ -46,7 +74,7 @@ class Pickup(MethodView):
         return services.get_pickup(current_user(), pickup_id)
 
 
-@blp.route("/<int:pickup_id>/assign")
+@blp.route("/<id:pickup_id>/assign")
 class Assign(MethodView):
     @requires(Role.supervisor)
     @blp.arguments(schemas.AssignIn())
@@ -56,9 +84,10 @@ class Assign(MethodView):
         return services.assign(current_user(), pickup_id, body["courier"])
 
 
-@blp.route("/<int:pickup_id>/complete")
+@blp.route("/<id:pickup_id>/complete")
 class Complete(MethodView):
     @requires(Role.courier, Role.supervisor)
+    @idempotent
     @blp.arguments(schemas.CompleteIn())
     @blp.response(200, schemas.PickupOut)
     def post(self, body: dict, pickup_id: int):
@@ -66,7 +95,7 @@ class Complete(MethodView):
         return services.complete(current_user(), pickup_id, body)
 
 
-@blp.route("/<int:pickup_id>/cancel")
+@blp.route("/<id:pickup_id>/cancel")
 class Cancel(MethodView):
     @requires(*REQUESTERS)
     @blp.response(200, schemas.PickupOut)
@@ -83,39 +112,25 @@ class Returns(MethodView):
     @blp.response(201, schemas.ReturnsOut)
     def post(self, body: dict):
         """Create return shipments in bulk; all or nothing, each bad row's errors under `rows.<n>`."""
-        created = bulk.create_returns(current_user(), body["agency_code"], body["shipments"])
-        return {"created": len(created), "shipments": [presenters.shipment_summary(s) for s in created]}
+        return bulk.create_returns(current_user(), body["agency_code"], body["shipments"])
 
 
 @blp.route("/returns.csv")
 class ReturnsCsv(MethodView):
+    @accepts(*CSV_TYPES)
     @requires(*REQUESTERS)
     @idempotent
-    @blp.doc(requestBody={"content": {"application/json": {"schema": {"type": "object", "required": ["csv"],
-                                                                       "properties": {"csv": {"type": "string"}}}},
-                                      "text/csv": {"schema": {"type": "string"}},
-                                      "multipart/form-data": {"schema": {"type": "object", "properties": {
-                                          "file": {"type": "string", "format": "binary"}}}}}})
+    @blp.arguments(schemas.ReturnsCsvQuery(), location="query")
+    @blp.arguments(schemas.ReturnsCsvIn(), location="upload")
+    @blp.doc(requestBody={"content": {"text/csv": {"schema": {"type": "string"}},
+                                      "multipart/form-data": {"schema": {
+                                          "type": "object", "required": ["file"],
+                                          "properties": {"file": {"type": "string", "format": "binary"}}}}}})
     @blp.response(201, schemas.ReturnsOut)
-    def post(self):
+    def post(self, query: dict, body: dict):
         """Create return shipments from a CSV (text/csv body, multipart field `file`, or JSON {"csv": text});
         all or nothing.
         Columns: dossier_code, procedure, recipient_name, recipient_phone, recipient_id_number,
         address_line, unit_code, document, original, count, weight_g, collect_fee_vnd,
         beneficiary_category, beneficiary_certificate. Query `agency_code` for staff."""
-        if request.mimetype == "multipart/form-data":
-            upload = request.files.get("file")
-            if upload is None:
-                raise ValidationFailed("file", "Send the CSV in the field `file`.", code="invalid_csv")
-            raw = upload.read()
-        elif request.is_json:
-            sent = request.get_json(silent=True)
-            text = sent.get("csv") if isinstance(sent, dict) else None
-            if not isinstance(text, str):
-                raise ValidationFailed("csv", "Send the CSV text in the field `csv`.", code="invalid_csv")
-            raw = text.encode()
-        else:
-            raw = request.get_data()
-        rows = bulk.rows_from_csv(raw)
-        created = bulk.create_returns(current_user(), request.args.get("agency_code"), rows)
-        return {"created": len(created), "shipments": [presenters.shipment_summary(s) for s in created]}
+        return bulk.create_returns_from_csv(current_user(), query["agency_code"], body["csv"])

@@ -1,11 +1,13 @@
 """Pickup request bodies; In and Out kept apart."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from app.fields import Phone, StrictInteger, Text
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.fields import Inline, Moment, Phone, StrictInteger, Text
+from app.pagination import PageQuery, page_of
 from app.pickups.models import PickupStatus
-from app.scans.schemas import Moment
 from app.shipments.schemas import AddressIn, ShipmentSummaryOut
 
 NUMBERS = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
@@ -21,7 +23,8 @@ class PickupIn(Schema):
     agency_code = Text(load_default=None, max_length=40, metadata={
         "description": "Staff only; an agency officer's own agency by default."})
     address = fields.Nested(AddressIn, load_default=None, metadata={"description": "Default: the agency's."})
-    window_start = Moment(required=True, metadata={"description": "ISO 8601 with offset (province time +07:00)."})
+    window_start = Moment(required=True,
+                          metadata={"description": "ISO 8601 with offset (province time +07:00)."})
     window_end = Moment(required=True)
     expected_count = StrictInteger(load_default=None, validate=validate.Range(min=1, max=5000), metadata={
         "description": "Default: the number of tracking_numbers."})
@@ -41,16 +44,36 @@ class CompleteIn(Schema):
     completed_at = Moment(load_default=None)
 
 
-class PickupQuery(Schema):
+class PickupQuery(PageQuery):
     status = fields.Enum(PickupStatus, by_value=True, load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
+
+
+class CsvBytes(fields.Field):
+    """CSV text: a JSON string, or the bytes of a text/csv body or an uploaded file."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bytes:
+        if isinstance(value, str):
+            return value.encode()
+        if isinstance(value, bytes):
+            return value
+        raise ValidationError("Send the CSV as text.")
+
+
+class ReturnsCsvIn(Schema):
+    """The CSV, however sent: a text/csv body, the multipart field `file`, or JSON {"csv": text}."""
+
+    csv = CsvBytes(required=True, metadata={"type": "string"})
+
+
+class ReturnsCsvQuery(Schema):
+    agency_code = Text(load_default=None, max_length=40, metadata={"description": "Staff: the agency."})
 
 
 class ReturnsIn(Schema):
     agency_code = Text(load_default=None, max_length=40)
     shipments = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=500), metadata={
-        "description": "Shipment bodies (SPEC §7) without service, agency_code and sender: the agency is the sender."})
+        "description": "Shipment bodies (SPEC §7) without service, agency_code and sender: "
+                       "the agency is the sender."})
 
 
 class PickupItemOut(Schema):
@@ -73,18 +96,20 @@ class PickupOut(Schema):
     scanned_count = fields.Integer()
     missing_count = fields.Integer()
     missing = fields.Function(
-        lambda p: [i.tracking_number for i in p.items if not i.scanned] if p.status is PickupStatus.completed else [],
+        lambda p: ([i.tracking_number for i in p.items if not i.scanned]
+                   if p.status is PickupStatus.completed else []),
         metadata={"description": "Listed items not scanned at completion."})
     handover_id = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
     created_at = fields.DateTime()
 
 
-class PickupPage(Schema):
-    items = fields.List(fields.Nested(PickupOut))
-    next_cursor = fields.String(allow_none=True)
+
+PickupPage = page_of(PickupOut)
 
 
 class ReturnsOut(Schema):
-    created = fields.Integer()
-    shipments = fields.List(fields.Nested(ShipmentSummaryOut))
+    """Dumped from the list of shipments created."""
+
+    created = fields.Function(len, metadata={"type": "integer"})
+    shipments = Inline(ShipmentSummaryOut, many=True)

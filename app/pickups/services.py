@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, select
 
 from app import clock
+from app.access import agency_for, scope
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -15,17 +16,17 @@ from app.geo.services import require_commune
 from app.handovers.models import Direction
 from app.handovers.services import sign_record
 from app.orgs.models import Agency
-from app.orgs.services import agency_by_code
+from app.pagination import Page, keyset
 from app.pickups.models import OPEN_PICKUP_STATUSES, Pickup, PickupItem, PickupStatus
 from app.shipments.models import Service, Shipment, Status
-from app.shipments.services import decode_cursor, encode_cursor, normalise_tracking_number
+from app.shipments.services import normalise_tracking_number
 from app.sql import one_of
 
 MAX_WINDOW = timedelta(hours=12)
 
 
 def request_pickup(actor: User, data: dict[str, Any]) -> Pickup:
-    agency = _agency_for(actor, data.get("agency_code"))
+    agency = agency_for(actor, data.get("agency_code"), local=True)
     now = clock.now()
     start, end = data["window_start"], data["window_end"]
     if start < now:
@@ -79,8 +80,9 @@ def complete(actor: User, pickup_id: int, data: dict[str, Any]) -> Pickup:
     strays = [n for n in scanned if listed and n not in listed]
     if strays:
         raise ValidationFailed("scanned", f"Not on this pickup: {', '.join(strays)}.", code="not_in_pickup")
-    record = sign_record(actor, direction=Direction.from_agency, agency=pickup.agency, tracking_numbers=scanned,
-                         agency_signatory=data["agency_signatory"], signed_at=data.get("completed_at"),
+    record = sign_record(actor, direction=Direction.from_agency, agency=pickup.agency,
+                         tracking_numbers=scanned, agency_signatory=data["agency_signatory"],
+                         signed_at=data.get("completed_at"),
                          note=f"Thu gom theo yêu cầu số {pickup.id}")
     for number in scanned:
         if number in listed:
@@ -114,25 +116,15 @@ def get_pickup(actor: User, pickup_id: int) -> Pickup:
     return pickup
 
 
-def search(actor: User, args: dict[str, Any]) -> tuple[list[Pickup], str | None]:
+def search(actor: User, args: dict[str, Any]) -> Page[Pickup]:
     stmt = select(Pickup).where(visible_to(actor))
     if args.get("status"):
         stmt = stmt.where(Pickup.status == args["status"])
-    if args.get("cursor"):
-        stmt = stmt.where(Pickup.id < decode_cursor(args["cursor"]))
-    limit = args["limit"]
-    rows = list(db.session.scalars(stmt.order_by(Pickup.id.desc()).limit(limit + 1)).unique())
-    return rows[:limit], encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return keyset(stmt, [Pickup.id], args, descending=True)
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
-    if user.role in (Role.admin, Role.supervisor):
-        return true()
-    if user.role is Role.agency:
-        return Pickup.agency_id == user.agency_id
-    if user.role is Role.courier:
-        return or_(Pickup.courier_id == user.id, Pickup.office_id == user.office_id)
-    return Pickup.office_id == user.office_id
+    return scope(user, Pickup)
 
 
 def _locked(actor: User, pickup_id: int) -> Pickup:
@@ -141,21 +133,6 @@ def _locked(actor: User, pickup_id: int) -> Pickup:
     if pickup is None:
         raise NotFound(f"No pickup {pickup_id}.", code="pickup_not_found")
     return pickup
-
-
-def _agency_for(actor: User, code: str | None) -> Agency:
-    if actor.role is Role.agency:
-        if code and code != actor.agency.code:
-            raise Forbidden("Agency officers request pickups for their own agency only.", code="other_agency")
-        return actor.agency
-    if not code:
-        raise ValidationFailed("agency_code", "Name the agency.", code="agency_required")
-    agency = agency_by_code(code)
-    if agency is None or not agency.active:
-        raise ValidationFailed("agency_code", f"Unknown agency {code!r}.", code="unknown_agency")
-    if actor.role is Role.clerk and agency.office_id != actor.office_id:
-        raise Forbidden("This agency is served by another post office.", code="other_office")
-    return agency
 
 
 def _pickable(agency: Agency, numbers: list[str]) -> list[Shipment]:
@@ -173,7 +150,8 @@ def _pickable(agency: Agency, numbers: list[str]) -> list[Shipment]:
     if others:
         raise Forbidden(f"Not this agency's: {', '.join(others)}.", code="other_agency",
                         errors={"tracking_numbers": others})
-    unready = [n for n in numbers if found[n].service is not Service.return_ or found[n].status is not Status.created]
+    unready = [n for n in numbers
+               if found[n].service is not Service.return_ or found[n].status is not Status.created]
     if unready:
         raise Conflict(f"Only return shipments not yet accepted are picked up: {', '.join(unready)}.",
                        code="item_not_pickable", errors={"tracking_numbers": unready})

@@ -59,6 +59,6 @@ def claim_csv(claim: Claim) -> bytes:
                          s.recipient_name, s.accepted_on.strftime("%d/%m/%Y"), fee.get("gross_vnd", 0),
                          fee.get("discount_vnd", 0), s.subsidy_budget_vnd or 0, s.subsidy_post_vnd or 0))
     t = claim.totals()
-    writer.writerow(("", "Tổng cộng", f"{t['items']} bưu gửi", "", "", "", "", t["gross_vnd"], t["discount_vnd"],
-                     t["subsidy_budget_vnd"], t["subsidy_post_vnd"]))
+    writer.writerow(("", "Tổng cộng", f"{t['items']} bưu gửi", "", "", "", "", t["gross_vnd"],
+                     t["discount_vnd"], t["subsidy_budget_vnd"], t["subsidy_post_vnd"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

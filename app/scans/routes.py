@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import Counter
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -24,6 +22,4 @@ class Scans(MethodView):
         `duplicate`; a bad scan is `rejected` with a code and does not affect the others. A rejected
         scan leaves no trace, so it may be sent again (e.g. once the scan it should follow is in).
         Couriers and clerks scan their office's items and those assigned to them."""
-        results = services.ingest(current_user(), body["scans"])
-        counts = Counter(r["result"] for r in results)
-        return {"results": results, **{k: counts.get(k, 0) for k in schemas.RESULTS}}
+        return services.ingest(current_user(), body["scans"])

@@ -1,54 +1,34 @@
 """Scan batches (SPEC §7): each scan is parsed on its own, so one bad scan never sinks the batch."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 
+from app import clock
 from app.errors import flatten_messages
-from app.fields import Text
-from app.shipments.events import FAILURE_REASONS, STATUS_AFTER
+from app.fields import Coordinate, Moment, Text
+from app.vocabulary import Event, FailureReason
 
 MAX_BATCH = 1000
 RESULTS = ("recorded", "duplicate", "rejected")
 
 
-class Moment(fields.AwareDateTime):
-    """An ISO 8601 time with its offset, within this century (anything else is a typing mistake,
-    and would overflow the arithmetic of time zones)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        if not 2000 <= moment.year <= 2099:
-            raise ValidationError("Expected a time between 2000 and 2099.")
-        return moment
-
-
-class Coordinate(fields.Float):
-    """A JSON number; range and plausibility are checked with the scan (code invalid_coordinates)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("Must be a number.")
-        try:
-            return float(value)
-        except OverflowError:
-            raise ValidationError("Must be a number within range.") from None
-
-
 class ScanIn(Schema):
-    id = fields.UUID(required=True, metadata={"description": "Made by the client; the scan's idempotency key."})
+    id = fields.UUID(required=True,
+                     metadata={"description": "Made by the client; the scan's idempotency key."})
     tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    event = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_AFTER)), metadata={
+    event = fields.String(required=True, validate=validate.OneOf(tuple(Event)), metadata={
         "description": "accepted, arrived, departed, out_for_delivery, delivery_failed or returned; "
                        "delivered needs a proof of delivery, cancelled the cancel call."})
     occurred_at = Moment(required=True)
-    office_code = Text(load_default=None, max_length=20, metadata={"description": "Required for arrived and departed."})
+    office_code = Text(load_default=None, max_length=20,
+                       metadata={"description": "Required for arrived and departed."})
     lat = Coordinate(load_default=None)
     lon = Coordinate(load_default=None)
-    reason = fields.String(load_default=None, validate=validate.OneOf(FAILURE_REASONS),
+    reason = fields.String(load_default=None, validate=validate.OneOf(tuple(FailureReason)),
                            metadata={"description": "Required for delivery_failed."})
     note = Text(load_default=None, max_length=500)
 
@@ -78,8 +58,8 @@ class ScanItem(fields.Nested):
 
 
 class ScanBatchIn(Schema):
-    scans = fields.List(ScanItem(ScanIn), required=True,
-                        validate=validate.Length(min=1, max=MAX_BATCH, error="A batch holds 1 to 1,000 scans."))
+    scans = fields.List(ScanItem(ScanIn), required=True, validate=validate.Length(
+        min=1, max=MAX_BATCH, error="A batch holds 1 to 1,000 scans."))
 
 
 class ScanErrorOut(Schema):
@@ -94,7 +74,17 @@ class ScanResultOut(Schema):
 
 
 class ScanBatchOut(Schema):
+    """Dumped from the list of results, with a count of each kind."""
+
     results = fields.List(fields.Nested(ScanResultOut), metadata={"description": "One per scan, in order."})
     recorded = fields.Integer()
     duplicate = fields.Integer()
     rejected = fields.Integer()
+    server_time = fields.DateTime(metadata={
+        "description": "The server's clock at the answer, so an offline client can measure its offset."})
+
+    @pre_dump
+    def _counted(self, results: list[dict[str, Any]], **_kw: object) -> dict[str, Any]:
+        counts = Counter(r["result"] for r in results)
+        return {"results": results, **{kind: counts.get(kind, 0) for kind in RESULTS},
+                "server_time": clock.now()}

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, String, Uuid, or_, select, true
+from sqlalchemy import ColumnElement, String, Uuid, select
 from sqlalchemy.orm import lazyload
 
 from app import clock
-from app.accounts.models import Role, User
+from app.access import scope
+from app.accounts.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.notifications.services import enqueue_for_event
@@ -26,18 +27,18 @@ from app.orgs.models import Office
 from app.scans.checks import coordinates_problem, future_problem
 from app.scans.schemas import InvalidScan
 from app.shipments import lifecycle, s10
-from app.shipments.events import UPU_CODES
 from app.shipments.models import Shipment, TrackingEvent
 from app.sql import insert_new, one_of
+from app.vocabulary import UPU_CODES, Event
 
 RETURNED = ["id", "scan_id", "shipment_id", "event", "upu_code", "occurred_at", "recorded_at",
             "office_id", "actor_id", "reason", "note", "lat", "lon"]
 # Events a scan may not carry, and where they come from instead.
 NOT_SCANNED = {
-    "created": ("not_a_scan_event", "A shipment is created through POST /api/v1/shipments."),
-    "delivered": ("use_proof_of_delivery", "A delivery is recorded with its proof: "
+    Event.created: ("not_a_scan_event", "A shipment is created through POST /api/v1/shipments."),
+    Event.delivered: ("use_proof_of_delivery", "A delivery is recorded with its proof: "
                   "POST /api/v1/shipments/{tn}/delivery (or a handover record for intake)."),
-    "cancelled": ("use_cancel", "Cancel through POST /api/v1/shipments/{tn}/cancel."),
+    Event.cancelled: ("use_cancel", "Cancel through POST /api/v1/shipments/{tn}/cancel."),
 }
 
 Result = dict[str, Any]
@@ -116,7 +117,8 @@ def _match(actor: User, pending: list[tuple[int, dict[str, Any]]], results: list
     return by_shipment, {s.id: s for s in shipments.values()}
 
 
-def _place(by_shipment: dict[int, list[tuple[int, dict[str, Any]]]], timelines: dict[int, list[lifecycle.Step]],
+def _place(by_shipment: dict[int, list[tuple[int, dict[str, Any]]]],
+           timelines: dict[int, list[lifecycle.Step]],
            results: list[Result | None]) -> list[tuple[int, dict[str, Any], int]]:
     """Each shipment's new scans placed on its timeline in time order (so a batch's scans may
     follow one another); those that do not fit are rejected."""
@@ -136,9 +138,7 @@ def _place(by_shipment: dict[int, list[tuple[int, dict[str, Any]]]], timelines: 
 
 def scan_scope(user: User) -> ColumnElement[bool]:
     """Couriers and clerks scan their office's items and those assigned to them; supervisors any."""
-    if user.role is Role.supervisor:
-        return true()
-    return or_(Shipment.office_id == user.office_id, Shipment.courier_id == user.id)
+    return scope(user, Shipment)
 
 
 def _precheck(scan: dict[str, Any], now: datetime, skew: int) -> tuple[str, str] | None:
@@ -156,7 +156,8 @@ def _precheck(scan: dict[str, Any], now: datetime, skew: int) -> tuple[str, str]
     if problem:
         return "invalid_coordinates", problem
     try:
-        lifecycle.check_details(scan["event"], has_office=scan["office_code"] is not None, reason=scan["reason"])
+        lifecycle.check_details(scan["event"], has_office=scan["office_code"] is not None,
+                                reason=scan["reason"])
     except ValidationFailed as exc:
         return exc.code, exc.detail
     return None
@@ -165,7 +166,8 @@ def _precheck(scan: dict[str, Any], now: datetime, skew: int) -> tuple[str, str]
 def _offices(codes: set[str]) -> dict[str, int]:
     if not codes:
         return {}
-    return dict(db.session.execute(select(Office.code, Office.id).where(Office.code.in_(codes))).all())
+    rows = db.session.execute(select(Office.code, Office.id).where(Office.code.in_(codes)))
+    return dict(rows.tuples().all())
 
 
 def _lock(actor: User, numbers: set[str]) -> dict[str, Shipment]:
@@ -186,7 +188,8 @@ def _seen(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, datetime]]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(TrackingEvent.scan_id, Shipment.tracking_number, TrackingEvent.event, TrackingEvent.occurred_at)
+        select(TrackingEvent.scan_id, Shipment.tracking_number,
+               TrackingEvent.event, TrackingEvent.occurred_at)
         .join(Shipment, Shipment.id == TrackingEvent.shipment_id)
         .where(one_of(TrackingEvent.scan_id, ids, Uuid())))
     return {scan_id: (number, event, at) for scan_id, number, event, at in rows}
@@ -215,7 +218,7 @@ def _recompute(recorded: list[tuple[Shipment, Any]], timelines: dict[int, list[l
     touched = {shipment.id: shipment for shipment, _ in recorded}
     for shipment_id, shipment in touched.items():
         timeline = sorted(timelines[shipment_id], key=lambda s: s.key)
-        shipment.status = lifecycle.status_of(timeline)
+        shipment.status = lifecycle.status_after(timeline)
         shipment.updated_at = now
     for shipment, row in recorded:
         enqueue_for_event(shipment, row)

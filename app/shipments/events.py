@@ -1,33 +1,17 @@
-"""Tracking events, their UPU codes and the status each leaves behind (SPEC §6)."""
+"""The status each tracking event leaves behind (SPEC §6); the events, their UPU codes and
+failure reasons are in app.vocabulary."""
 from __future__ import annotations
 
-from app.shipments.models import Status
+from app.vocabulary import Event, Status
 
-UPU_CODES = {
-    "created": None,
-    "accepted": "EMA",
-    "arrived": "EMG",
-    "departed": "EMC",
-    "out_for_delivery": "EDG",
-    "delivery_failed": "EMH",
-    "delivered": "EMI",
-    "returned": "EMI",
-    "cancelled": None,
+STATUS_AFTER: dict[str, Status] = {  # keyed by Event, looked up with stored strings too
+    Event.created: Status.created,
+    Event.accepted: Status.accepted,
+    Event.arrived: Status.in_transit,
+    Event.departed: Status.in_transit,
+    Event.out_for_delivery: Status.out_for_delivery,
+    Event.delivery_failed: Status.awaiting_collection,
+    Event.delivered: Status.delivered,
+    Event.returned: Status.returned,
+    Event.cancelled: Status.cancelled,
 }
-
-STATUS_AFTER = {
-    "created": Status.created,
-    "accepted": Status.accepted,
-    "arrived": Status.in_transit,
-    "departed": Status.in_transit,
-    "out_for_delivery": Status.out_for_delivery,
-    "delivery_failed": Status.awaiting_collection,
-    "delivered": Status.delivered,
-    "returned": Status.returned,
-    "cancelled": Status.cancelled,
-}
-
-FAILURE_REASONS = (
-    "address_incorrect", "addressee_moved", "addressee_unknown", "addressee_absent",
-    "refused", "id_mismatch", "not_collected",
-)

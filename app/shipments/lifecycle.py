@@ -20,35 +20,36 @@ from app.clock import PROVINCE_TZ
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.fees.calendar import add_working_days
-from app.shipments.events import FAILURE_REASONS, STATUS_AFTER
+from app.shipments.events import STATUS_AFTER
 from app.shipments.models import FINAL_STATUSES, Shipment, Status, TrackingEvent
 from app.sql import one_of
+from app.vocabulary import Event, FailureReason
 
 # An event not stored yet sorts after the stored ones of the same instant.
 UNSTORED = 1 << 62
 # TT17 Điều 5: the recipient is invited at least twice, two working days apart.
 NOTICE_INTERVAL_WORKING_DAYS = 2
 
-_MOVES = frozenset({"arrived", "departed", "out_for_delivery"})
+_MOVES = frozenset({Event.arrived, Event.departed, Event.out_for_delivery})
 # A delivery attempt, successful or not, may be made wherever the item is once accepted:
 # at the door (out for delivery) or at the counter (in transit, awaiting collection).
-_ATTEMPTS = frozenset({"delivery_failed", "delivered"})
+_ATTEMPTS = frozenset({Event.delivery_failed, Event.delivered})
 
 FOLLOWS: dict[Status | None, frozenset[str]] = {
-    None: frozenset({"created"}),
-    Status.created: frozenset({"accepted", "cancelled"}),
+    None: frozenset({Event.created}),
+    Status.created: frozenset({Event.accepted, Event.cancelled}),
     Status.accepted: _MOVES | _ATTEMPTS,
     Status.in_transit: _MOVES | _ATTEMPTS,
     Status.out_for_delivery: _MOVES | _ATTEMPTS,
     # Out again, collected at the counter, invited again (not_collected), or sent back.
-    Status.awaiting_collection: frozenset({"out_for_delivery", "delivery_failed", "delivered", "returned"}),
+    Status.awaiting_collection: frozenset({Event.out_for_delivery, Event.delivery_failed, Event.delivered,
+                                           Event.returned}),
     **{final: frozenset() for final in FINAL_STATUSES},
 }
 
 
-class TransitionRefused(Conflict):
-    title = "Transition refused"
-    code = "invalid_transition"
+class TransitionRefused(Conflict, code="invalid_transition", title="Transition refused"):
+    """An event that cannot stand at its place in the timeline (SPEC §6)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +67,25 @@ class Step:
 
 
 def status_of(timeline: Sequence[Step]) -> Status | None:
-    return STATUS_AFTER[timeline[-1].event] if timeline else None
+    return status_after(timeline) if timeline else None
+
+
+def status_after(timeline: Sequence[Step]) -> Status:
+    """The status a stored shipment's timeline leaves (never empty: it begins with `created`)."""
+    return STATUS_AFTER[timeline[-1].event]
 
 
 def check_details(event: str, *, has_office: bool, reason: str | None) -> None:
     """What an event must carry, whatever the timeline (SPEC §6)."""
     if event not in STATUS_AFTER:
         raise ValidationFailed("event", f"Unknown event {event!r}.", code="unknown_event")
-    if event in ("arrived", "departed") and not has_office:
+    if event in (Event.arrived, Event.departed) and not has_office:
         raise ValidationFailed("office_code", f"An {event} event names the office.", code="office_required")
-    if event == "delivery_failed":
+    if event == Event.delivery_failed:
         if reason is None:
             raise ValidationFailed("reason", "A failed delivery needs a reason code.", code="reason_required")
-        if reason not in FAILURE_REASONS:
-            raise ValidationFailed("reason", f"One of {', '.join(FAILURE_REASONS)}.", code="unknown_reason")
+        if reason not in tuple(FailureReason):
+            raise ValidationFailed("reason", f"One of {', '.join(FailureReason)}.", code="unknown_reason")
     elif reason is not None:
         raise ValidationFailed("reason", "Only a delivery_failed event carries a reason.",
                                code="reason_not_applicable")
@@ -105,10 +111,10 @@ def place(timeline: Sequence[Step], step: Step) -> list[Step]:
 def _check(before: Sequence[Step], step: Step) -> None:
     state = status_of(before)
     if step.event in FOLLOWS[state]:
-        if step.event == "returned" and not return_allowed(before):
+        if step.event == Event.returned and not return_allowed(before):
             raise TransitionRefused(_return_refusal(before), code="return_not_allowed")
         return
-    if step.event == "cancelled":
+    if step.event == Event.cancelled:
         where = state.value if state else "not yet created"
         raise TransitionRefused(f"A shipment can be cancelled only before acceptance; it is {where}.",
                                 code="not_cancellable")
@@ -125,11 +131,12 @@ def _check(before: Sequence[Step], step: Step) -> None:
 
 def notice_days(timeline: Iterable[Step]) -> list[date]:
     """Province dates of the notices (giấy mời) left: one per failed delivery."""
-    return [s.occurred_at.astimezone(PROVINCE_TZ).date() for s in timeline if s.event == "delivery_failed"]
+    return [s.occurred_at.astimezone(PROVINCE_TZ).date()
+            for s in timeline if s.event == Event.delivery_failed]
 
 
 def refused(timeline: Iterable[Step]) -> bool:
-    return any(s.event == "delivery_failed" and s.reason == "refused" for s in timeline)
+    return any(s.event == Event.delivery_failed and s.reason == FailureReason.refused for s in timeline)
 
 
 def second_notice_from(timeline: Sequence[Step]) -> date | None:

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -14,28 +22,11 @@ from app.accounts.models import User
 from app.db import Base, BigIntPK, UTCDateTime, intpk
 from app.geo.models import Commune
 from app.orgs.models import Agency, Office
-
-
-class Service(enum.Enum):
-    intake = "intake"
-    return_ = "return"
-    both = "both"
-
-
-class Status(enum.Enum):
-    created = "created"
-    accepted = "accepted"
-    in_transit = "in_transit"
-    out_for_delivery = "out_for_delivery"
-    awaiting_collection = "awaiting_collection"
-    delivered = "delivered"
-    returned = "returned"
-    cancelled = "cancelled"
-
+from app.vocabulary import Service, Status  # defined there with their texts; imported from here too
 
 FINAL_STATUSES = frozenset({Status.delivered, Status.returned, Status.cancelled})
 # A dossier may have one live shipment per service (SPEC §4); these free it again.
-DEAD_STATUSES = ("cancelled", "returned")
+DEAD_STATUSES = (Status.cancelled, Status.returned)
 
 
 class SerialCounter(Base):
@@ -105,8 +96,10 @@ class Shipment(Base):
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
     office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
     courier: Mapped[User | None] = relationship(foreign_keys=[courier_id], lazy="joined")
-    sender_unit: Mapped[Commune] = relationship(foreign_keys=[sender_unit_code], lazy="joined", innerjoin=True)
-    recipient_unit: Mapped[Commune] = relationship(foreign_keys=[recipient_unit_code], lazy="joined", innerjoin=True)
+    sender_unit: Mapped[Commune] = relationship(
+        foreign_keys=[sender_unit_code], lazy="joined", innerjoin=True)
+    recipient_unit: Mapped[Commune] = relationship(
+        foreign_keys=[recipient_unit_code], lazy="joined", innerjoin=True)
     items: Mapped[list[ShipmentItem]] = relationship(
         back_populates="shipment", order_by="ShipmentItem.position",
         cascade="all, delete-orphan", lazy="selectin",
@@ -164,3 +157,4 @@ class TrackingEvent(Base):
     lon: Mapped[float | None] = mapped_column(Float)
 
     shipment: Mapped[Shipment] = relationship(back_populates="events")
+    office: Mapped[Office | None] = relationship(viewonly=True)  # read by the answers' office_code

@@ -14,7 +14,7 @@ MAX_SERIAL = 99_999_999
 def check_digit(serial: str) -> int:
     if len(serial) != 8 or not serial.isascii() or not serial.isdigit():
         raise ValueError("an S10 serial is exactly 8 digits")
-    remainder = sum(int(d) * w for d, w in zip(serial, WEIGHTS)) % 11
+    remainder = sum(int(d) * w for d, w in zip(serial, WEIGHTS, strict=True)) % 11
     c = 11 - remainder
     return {10: 0, 11: 5}.get(c, c)
 

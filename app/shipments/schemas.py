@@ -1,34 +1,26 @@
 """Request and response bodies of shipments (SPEC §7); In and Out kept apart."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.fees.schemas import FeeOut  # the fee object lives with the fee engine
-from app.fields import ID_PATTERNS, Phone, StrictInteger, Text, normalise_id_number
-from app.shipments.models import Service, Status
-
-BENEFICIARY_CATEGORIES = (
-    "revolutionary_pre1945", "heroic_mother", "hero", "war_invalid", "sick_soldier",
-    "agent_orange", "political_prisoner", "martyr_family", "poor_household", "difficult_area",
+from app.fields import (
+    DATE_RANGE,
+    ID_PATTERNS,
+    Inline,
+    Phone,
+    Reached,
+    StrictBoolean,
+    StrictInteger,
+    Text,
+    normalise_id_fields,
 )
+from app.pagination import PageQuery, page_of
+from app.vocabulary import Beneficiary, Service, Status
+
 MAX_WEIGHT_G = 30_000
 MAX_COLLECT_FEE_VND = 50_000_000
 UNIT_CODE = validate.Regexp(r"^[0-9]{5}\Z", error="A commune code is 5 digits.")
-# Dates outside this window are typing mistakes, and would overflow date arithmetic.
-DATE_RANGE = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31),
-                            error="Expected a date between {min} and {max}.")
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON true or false: 1, "yes" and "true" are refused (1 == True in Python)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValidationError("Must be true or false.")
-        return value
 
 
 class DossierIn(Schema):
@@ -57,10 +49,7 @@ class RecipientIn(PartyIn):
             if data.get("id_type") is not None:
                 raise ValidationError("Give id_number with id_type.", "id_number")
             return
-        try:
-            data["id_type"], data["id_number"] = normalise_id_number(data["id_number"], data["id_type"])
-        except ValidationError as exc:
-            raise ValidationError(exc.messages, "id_number") from None
+        normalise_id_fields(data)
 
 
 class ItemIn(Schema):
@@ -70,7 +59,7 @@ class ItemIn(Schema):
 
 
 class BeneficiaryIn(Schema):
-    category = fields.String(required=True, validate=validate.OneOf(BENEFICIARY_CATEGORIES))
+    category = fields.String(required=True, validate=validate.OneOf(tuple(Beneficiary)))
     certificate = Text(required=True, max_length=100)
 
 
@@ -94,7 +83,7 @@ class CancelIn(Schema):
     reason = Text(load_default=None, max_length=300)
 
 
-class ShipmentQuery(Schema):
+class ShipmentQuery(PageQuery):
     status = fields.Enum(Status, by_value=True, load_default=None)
     service = fields.Enum(Service, by_value=True, load_default=None)
     agency = Text(load_default=None, min_length=0, max_length=40, metadata={"description": "Agency code."})
@@ -104,21 +93,20 @@ class ShipmentQuery(Schema):
                                metadata={"description": "Inclusive, province time."})
     created_to = fields.Date(load_default=None, validate=DATE_RANGE,
                              metadata={"description": "Inclusive, province time."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
 
 
 class AddressOut(Schema):
-    line = fields.String()
-    unit_code = fields.String()
-    unit_name = fields.String()
-    province_code = fields.String()
+    line = fields.String(attribute="address_line", allow_none=True,
+                         metadata={"description": "Withheld from admins."})
+    unit_code = fields.String(attribute="unit.code")
+    unit_name = fields.String(attribute="unit.name")
+    province_code = fields.String(attribute="unit.province_code")
 
 
 class PartyOut(Schema):
     name = fields.String()
-    phone = fields.String(allow_none=True)
-    address = fields.Nested(AddressOut)
+    phone = fields.String(allow_none=True, metadata={"description": "Withheld from admins."})
+    address = Inline(AddressOut)
 
 
 class RecipientOut(PartyOut):
@@ -137,34 +125,49 @@ class EventOut(Schema):
     upu_code = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
     recorded_at = fields.DateTime()
-    office_code = fields.String(allow_none=True)
+    office_code = Reached(attribute="office.code")
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
 
 
 class DossierOut(Schema):
-    code = fields.String()
-    procedure = fields.String(allow_none=True)
+    code = fields.String(attribute="dossier_code")
+    procedure = fields.String(attribute="procedure_name", allow_none=True)
 
 
 class BeneficiaryOut(Schema):
     category = fields.String()
-    certificate = fields.String()
+    certificate = fields.String(allow_none=True)
 
 
-class ShipmentOut(Schema):
+class ShipmentSummaryOut(Schema):
     tracking_number = fields.String()
     service = fields.Enum(Service, by_value=True)
     status = fields.Enum(Status, by_value=True)
-    dossier = fields.Nested(DossierOut)
-    agency_code = fields.String()
-    office_code = fields.String()
-    courier = fields.String(allow_none=True, metadata={"description": "Assigned courier's username."})
-    sender = fields.Nested(PartyOut)
-    recipient = fields.Nested(RecipientOut)
+    dossier_code = fields.String()
+    agency_code = fields.String(attribute="agency.code")
+    office_code = fields.String(attribute="office.code")
+    recipient_name = fields.String(metadata={"description": "Masked for admins."})
+    due_date = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ShipmentOut(Schema):
+    """A shipment with its events; admins read it without personal data (app.access)."""
+
+    tracking_number = fields.String()
+    service = fields.Enum(Service, by_value=True)
+    status = fields.Enum(Status, by_value=True)
+    dossier = Inline(DossierOut)
+    agency_code = fields.String(attribute="agency.code")
+    office_code = fields.String(attribute="office.code")
+    courier = Reached(attribute="courier.username", metadata={"description": "Assigned courier's username."})
+    sender = Inline(PartyOut, prefix="sender_")
+    recipient = Inline(RecipientOut, prefix="recipient_")
     weight_g = fields.Integer()
     items = fields.List(fields.Nested(ItemOut))
-    beneficiary = fields.Nested(BeneficiaryOut, allow_none=True)
+    beneficiary = Inline(BeneficiaryOut, prefix="beneficiary_", present_if="beneficiary_category",
+                         allow_none=True)
     collect_fee_vnd = fields.Integer()
     accepted_on = fields.Date()
     due_date = fields.Date(allow_none=True)
@@ -175,18 +178,4 @@ class ShipmentOut(Schema):
     events = fields.List(fields.Nested(EventOut))
 
 
-class ShipmentSummaryOut(Schema):
-    tracking_number = fields.String()
-    service = fields.Enum(Service, by_value=True)
-    status = fields.Enum(Status, by_value=True)
-    dossier_code = fields.String()
-    agency_code = fields.String()
-    office_code = fields.String()
-    recipient_name = fields.String()
-    due_date = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
-
-
-class ShipmentPage(Schema):
-    items = fields.List(fields.Nested(ShipmentSummaryOut))
-    next_cursor = fields.String(allow_none=True)
+ShipmentPage = page_of(ShipmentSummaryOut)

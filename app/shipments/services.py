@@ -1,44 +1,41 @@
 """The shipment registry: create, read, search, cancel. Services flush; requests commit."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.access import agency_for, as_seen_by, scope
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
 from app.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
 from app.fees.services import freeze_fee
 from app.geo.services import require_commune
-from app.orgs.models import Agency, Office
 from app.notifications.services import enqueue_for_event
-from app.orgs.services import agency_by_code, office_by_code
+from app.orgs.models import Agency, Office
+from app.orgs.services import office_by_code
+from app.pagination import Page, keyset
 from app.privacy import id_number_hash
 from app.shipments import lifecycle, s10
-from app.shipments.events import UPU_CODES
 from app.shipments.models import (
-    DEAD_STATUSES, SerialCounter, Service, Shipment, ShipmentItem, Status, TrackingEvent,
+    DEAD_STATUSES,
+    SerialCounter,
+    Service,
+    Shipment,
+    ShipmentItem,
+    Status,
+    TrackingEvent,
 )
+from app.vocabulary import UPU_CODES, Event
 
 DOSSIER_CODE_PATTERN = re.compile(r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}")
-MAX_ID = 2**63 - 1  # BIGINT; a cursor past it would overflow the query parameter
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Shipment]
-    next_cursor: str | None
 
 
 def indicator_for(service: Service) -> str:
@@ -86,10 +83,9 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
     sender_unit = require_commune(sender["address"]["unit_code"], "sender.address.unit_code")
     recipient_unit = require_commune(recipient["address"]["unit_code"], "recipient.address.unit_code")
     dossier_code = data["dossier"]["code"]
-    if current_app.config["DOSSIER_CODE_STRICT"]:
-        if not DOSSIER_CODE_PATTERN.fullmatch(dossier_code):
-            raise ValidationFailed("dossier.code", "Expected a one-stop code like "
-                                   "000.00.12.H56-200313-0001.", code="invalid_dossier_code")
+    if current_app.config["DOSSIER_CODE_STRICT"] and not DOSSIER_CODE_PATTERN.fullmatch(dossier_code):
+        raise ValidationFailed("dossier.code", "Expected a one-stop code like "
+                               "000.00.12.H56-200313-0001.", code="invalid_dossier_code")
     _refuse_second_live_shipment(dossier_code, service)
 
     now = clock.now()
@@ -129,7 +125,7 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
         if any(name in str(exc.orig) for name in ("uq_shipments_live_dossier", "shipments.dossier_code")):
             raise _live_conflict(dossier_code, service) from None
         raise
-    record_event(shipment, "created", actor=actor, office=office, occurred_at=now)
+    record_event(shipment, Event.created, actor=actor, office=office, occurred_at=now)
     audit(actor, "shipment.create", "shipment", shipment.tracking_number,
           {"service": service.value, "dossier_code": dossier_code})
     return shipment
@@ -150,14 +146,18 @@ def record_event(shipment: Shipment, event: str, *, actor: User | None, occurred
         office_id=office.id if office else None, actor_id=actor.id if actor else None,
         reason=reason, note=note, lat=lat, lon=lon)
     db.session.add(row)
-    shipment.status = lifecycle.status_of(timeline)
+    shipment.status = lifecycle.status_after(timeline)
     shipment.updated_at = clock.now()
     db.session.flush()
     enqueue_for_event(shipment, row)
     return row
 
 
-def cancel_shipment(actor: User, tracking_number: str, reason: str | None) -> Shipment:
+def create(actor: User, data: dict[str, Any]) -> Reading:
+    return Reading(actor, create_shipment(actor, data))
+
+
+def cancel_shipment(actor: User, tracking_number: str, reason: str | None) -> Reading:
     shipment = get_visible(actor, tracking_number, for_update=True)
     if actor.role is Role.courier:
         raise Forbidden("Couriers may not cancel shipments.", code="role_forbidden")
@@ -165,10 +165,10 @@ def cancel_shipment(actor: User, tracking_number: str, reason: str | None) -> Sh
         # An agency may withdraw what it may create; a citizen's intake dossier is not its own.
         raise Forbidden("Agency officers cancel return shipments only.", code="role_forbidden")
     # Only before acceptance: the lifecycle refuses it otherwise (code not_cancellable).
-    record_event(shipment, "cancelled", actor=actor, occurred_at=clock.now(),
+    record_event(shipment, Event.cancelled, actor=actor, occurred_at=clock.now(),
                  office=actor.office, note=reason)
     audit(actor, "shipment.cancel", "shipment", shipment.tracking_number, {"reason": reason})
-    return shipment
+    return Reading(actor, shipment)
 
 
 def get_visible(actor: User, tracking_number: str, *, for_update: bool = False) -> Shipment:
@@ -198,13 +198,22 @@ def normalise_tracking_number(value: str) -> str:
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """Role scoping (SPEC §2): what each role may see of the registry."""
-    if user.role in (Role.admin, Role.supervisor):
-        return true()
-    if user.role is Role.clerk:
-        return Shipment.office_id == user.office_id
-    if user.role is Role.courier:
-        return or_(Shipment.courier_id == user.id, Shipment.office_id == user.office_id)
-    return Shipment.agency_id == user.agency_id
+    return scope(user, Shipment)
+
+
+class Reading:
+    """A shipment with its timeline, as one reader may see it (app.access)."""
+
+    def __init__(self, actor: User, shipment: Shipment) -> None:
+        self._seen = as_seen_by(actor, shipment)
+        self.events = events_of(shipment)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._seen, name)
+
+
+def read(actor: User, tracking_number: str) -> Reading:
+    return Reading(actor, get_visible(actor, tracking_number))
 
 
 def search(actor: User, args: dict[str, Any]) -> Page:
@@ -223,27 +232,8 @@ def search(actor: User, args: dict[str, Any]) -> Page:
         stmt = stmt.where(Shipment.created_at >= _province_midnight(args["created_from"]))
     if args.get("created_to"):
         stmt = stmt.where(Shipment.created_at < _province_midnight(args["created_to"] + timedelta(days=1)))
-    if args.get("cursor"):
-        stmt = stmt.where(Shipment.id < decode_cursor(args["cursor"]))
-    limit = args["limit"]
-    rows = list(db.session.scalars(stmt.order_by(Shipment.id.desc()).limit(limit + 1)).unique())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return Page(rows[:limit], next_cursor)
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"id": last_id}).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["id"]
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-            raise ValueError
-        return value
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "Not a cursor this API issued.", code="invalid_cursor") from None
+    page = keyset(stmt, [Shipment.id], args, descending=True)
+    return Page([as_seen_by(actor, s) for s in page.items], page.next_cursor)
 
 
 def _province_midnight(day: date) -> datetime:
@@ -251,23 +241,17 @@ def _province_midnight(day: date) -> datetime:
 
 
 def _agency_for(actor: User, agency_code: str, service: Service) -> Agency:
-    agency = agency_by_code(agency_code)
-    if agency is None or not agency.active:
-        raise ValidationFailed("agency_code", f"Unknown agency {agency_code!r}.", code="unknown_agency")
-    if actor.role is Role.agency:
-        if agency.id != actor.agency_id:
-            raise Forbidden("Agency officers create shipments for their own agency only.",
-                            code="other_agency")
-        if service is not Service.return_:
-            raise Forbidden("Agency officers create return shipments only.", code="role_forbidden")
+    agency = agency_for(actor, agency_code)
+    if actor.role is Role.agency and service is not Service.return_:
+        raise Forbidden("Agency officers create return shipments only.", code="role_forbidden")
     return agency
 
 
 def _office_for(actor: User, agency: Agency, office_code: str | None) -> Office:
     if actor.role is Role.clerk:
-        if office_code and office_code != actor.office.code:
+        if office_code and office_code != actor.home_office.code:
             raise Forbidden("Clerks create shipments at their own office.", code="other_office")
-        return actor.office
+        return actor.home_office
     if office_code and actor.role is Role.supervisor:
         office = office_by_code(office_code)
         if office is None:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.shipments.models import Service, Status
+from app.vocabulary import Event, Service, Status
 
 
 class TrackedEventOut(Schema):
     occurred_at = fields.DateTime(metadata={"description": "Province time (+07:00)."})
-    event = fields.String()
+    event = fields.Enum(Event, by_value=True)
     label = fields.String(metadata={"description": "What happened, in Vietnamese."})
     reason = fields.String(allow_none=True, metadata={"description": "Why a delivery failed, in Vietnamese."})
     office = fields.String(allow_none=True, metadata={"description": "The post office's name."})

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, Row, bindparam, select
 
 from app.clock import PROVINCE_TZ
 from app.errors import NotFound
@@ -16,7 +17,7 @@ from app.orgs.models import Office
 from app.privacy import mask_name
 from app.shipments import s10
 from app.shipments.models import Shipment, TrackingEvent
-from app.tracking.vocabulary import EVENT_LABELS, REASON_LABELS, SERVICE_LABELS, STATUS_LABELS
+from app.vocabulary import Event, FailureReason, text
 
 # The same answer for a malformed number as for an unknown one: no hint whether it ever existed.
 NOT_FOUND = "No item with this tracking number."
@@ -45,22 +46,22 @@ def public_view(tracking_number: str) -> dict[str, Any]:
     return {
         "tracking_number": first.tracking_number,
         "service": first.service.value,
-        "service_label": SERVICE_LABELS[first.service],
+        "service_label": text(first.service),
         "status": first.status.value,
-        "status_label": STATUS_LABELS[first.status],
+        "status_label": text(first.status),
         "due_date": first.due_date.isoformat() if first.due_date else None,
         "recipient": mask_name(first.recipient_name),
         "events": [{
             "occurred_at": row.occurred_at.astimezone(PROVINCE_TZ).isoformat(),
             "event": row.event,
-            "label": EVENT_LABELS[row.event],
-            "reason": REASON_LABELS.get(row.reason) if row.reason else None,
+            "label": text(Event(row.event)),
+            "reason": text(FailureReason(row.reason)) if row.reason else None,
             "office": row.name,
         } for row in rows if row.event is not None],
     }
 
 
-def _read(number: str) -> list[Any]:
+def _read(number: str) -> Sequence[Row[Any]]:
     bind = db.session.get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         # A lone read needs no transaction: no BEGIN and COMMIT round trips on a hot public path.

@@ -1,11 +1,14 @@
-"""Shared by the HTTP benchmarks (bench/scans.py, bench/tracking.py): a scratch PostgreSQL
-database, shipments bulk-loaded into it, and gunicorn serving the app on 127.0.0.1.
+"""Shared by the benchmarks: their options, the app on a scratch database (PostgreSQL, or
+SQLite for the in-process ones), shipments bulk-loaded into it, gunicorn serving the app on
+127.0.0.1, and one HTTP call.
 
 Traffic goes to 127.0.0.1 only; the scratch database is dropped and made anew each run and
 is never one of the test databases.
 """
 from __future__ import annotations
 
+import argparse
+import http.client
 import os
 import socket
 import subprocess
@@ -15,9 +18,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
@@ -25,6 +29,25 @@ sys.path.insert(0, str(REPO))
 BENCH_DB = os.environ.get("BENCH_DB", "hcc_bench")
 PG_SERVER = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 SECRETS = {"SECRET_KEY": "bench-secret", "ID_HASH_KEY": "bench-id-hash-key"}
+
+
+def server_options(doc: str) -> argparse.ArgumentParser:
+    """The options of a benchmark against gunicorn: how many runs, how many workers."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run: 2)")
+    return parser
+
+
+def bounded(parser: argparse.ArgumentParser, **bounds: tuple[float, float]) -> argparse.Namespace:
+    """The parsed options, refused when one is outside its (low, high) bounds: a benchmark
+    stays bounded in time and load."""
+    args = parser.parse_args()
+    outside = [f"--{name.replace('_', '-')} between {low:,} and {high:,}"
+               for name, (low, high) in bounds.items() if not low <= getattr(args, name) <= high]
+    if outside:
+        raise SystemExit("keep " + ", ".join(outside))
+    return args
 
 
 def database_url(name: str = BENCH_DB) -> str:
@@ -44,7 +67,8 @@ def scratch_database(name: str = BENCH_DB) -> str:
 
 
 def make_app(url: str) -> Any:
-    """The app on the scratch database, migrated, with units and demo data loaded."""
+    """The app on a scratch database, migrated, with units and demo data (the default tariff
+    and policies among them) loaded."""
     os.environ.setdefault("HCC_INSTANCE_DIR", tempfile.mkdtemp(prefix="hcc-bench-"))
     from app import create_app
 
@@ -71,12 +95,12 @@ def bulk_return_shipments(app: Any, count: int, first_serial: int, created_at: d
     from app.extensions import db
     from app.shipments import s10
     from app.shipments.models import Shipment, TrackingEvent
-    from app.shipments.services import create_shipment
     from app.shipments.schemas import ShipmentIn
+    from app.shipments.services import create_shipment
 
     with app.app_context():
-        agency_user = db.session.scalar(select(User).where(User.username == "agency"))
-        template = create_shipment(agency_user, ShipmentIn().load(_spec_body(f"BENCH-T-{first_serial}")))
+        agency_user = db.session.scalars(select(User).where(User.username == "agency")).one()
+        template = create_shipment(agency_user, ShipmentIn().load(today_body(f"BENCH-T-{first_serial}")))
         db.session.commit()
         table = Shipment.__table__
         row = dict(db.session.execute(select(table).where(table.c.id == template.id)).mappings().one())
@@ -85,12 +109,13 @@ def bulk_return_shipments(app: Any, count: int, first_serial: int, created_at: d
         for k in range(count):
             serial = first_serial + k
             rows.append({**row, "tracking_number": s10.compose("HB", serial),
-                         "dossier_code": f"BENCH-{serial}", "created_at": created_at, "updated_at": created_at})
+                         "dossier_code": f"BENCH-{serial}", "created_at": created_at,
+                         "updated_at": created_at})
         for start in range(0, len(rows), 5000):
             db.session.execute(insert(table), rows[start:start + 5000])
         numbers = [r["tracking_number"] for r in rows]
         ids = dict(db.session.execute(select(table.c.tracking_number, table.c.id)
-                                      .where(table.c.tracking_number.in_(numbers))).all())
+                                      .where(table.c.tracking_number.in_(numbers))).tuples().all())
         events = [{"shipment_id": ids[n], "event": "created", "upu_code": None, "occurred_at": created_at,
                    "recorded_at": created_at, "office_id": row["office_id"], "actor_id": agency_user.id}
                   for n in numbers]
@@ -100,19 +125,14 @@ def bulk_return_shipments(app: Any, count: int, first_serial: int, created_at: d
         return numbers
 
 
-def _spec_body(dossier: str) -> dict[str, Any]:
-    return {
-        "service": "return",
-        "dossier": {"code": dossier, "procedure": "Cấp bản sao trích lục hộ tịch"},
-        "agency_code": "UBND-14812",
-        "sender": {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
-                   "address": {"line": "Số 1 Trần Phú", "unit_code": "14812"}},
-        "recipient": {"name": "Nguyễn Văn Ất", "phone": "0912345678", "id_number": "038090001234",
-                      "address": {"line": "Thôn Đông", "unit_code": "14812"}},
-        "weight_g": 120,
-        "items": [{"name": "Trích lục khai sinh", "original": True, "count": 1}],
-        "collect_fee_vnd": 0,
-    }
+def today_body(dossier_code: str) -> dict[str, Any]:
+    """The SPEC §7 body under this dossier code, accepted today at the full price (no
+    beneficiary)."""
+    from app.demo.shipment import spec_body
+
+    body = spec_body(dossier_code)
+    del body["accepted_on"], body["beneficiary"]
+    return body
 
 
 def free_port() -> int:
@@ -151,18 +171,33 @@ def gunicorn(url: str, workers: int, extra_env: dict[str, str] | None = None) ->
             proc.wait()
 
 
+def call(base: str, method: str, path: str, *, body: bytes | None = None, auth: str | None = None,
+         expect: int = 200, timeout: float = 120) -> bytes:
+    """One request on a connection of its own (as a client without keep-alive makes it); the
+    answer's body, or the benchmark stops on any other status than `expect`."""
+    host = urlsplit(base)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if auth:
+        headers["Authorization"] = f"Bearer {auth}"
+    conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=timeout)
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    if resp.status != expect:
+        raise SystemExit(f"HTTP {resp.status} from {method} {path}: {data[:300]!r}")
+    return data
+
+
 def token(base: str, username: str) -> str:
     import json
 
-    req = urllib.request.Request(base + "/api/v1/auth/tokens", method="POST",
-                                 data=json.dumps({"username": username, "password": f"demo-{username}"}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())["token"]
+    body = json.dumps({"username": username, "password": f"demo-{username}"}).encode()
+    return json.loads(call(base, "POST", "/api/v1/auth/tokens", body=body, expect=201, timeout=30))["token"]
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def minutes_ago(n: float) -> datetime:

@@ -18,7 +18,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('handover_records',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('direction', sa.Enum('to_agency', 'from_agency', name='direction', native_enum=False, length=32), nullable=False),
@@ -195,7 +195,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('pickup_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pickup_items_shipment_id'))
 

@@ -2,13 +2,10 @@
 (TT17 Điều 5). Monday 23 November 2026; Tuesday 24 is a public holiday."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
-from conftest import assert_problem
 
-from scans.support import SHIPMENTS
+SHIPMENTS = "/api/v1/shipments"
+
 
 RETURNS = "/api/v1/returns/due"
 NOTICES = "/api/v1/notices/due"
@@ -20,9 +17,9 @@ def _numbers(resp):
 
 
 @pytest.fixture
-def failed_monday(make_return, walk):
+def failed_monday(walk, make_shipment):
     def make():
-        tn = make_return()
+        tn = make_shipment.number("agency")
         walk(tn, "accepted", "out_for_delivery", "delivery_failed")
         return tn
     return make
@@ -47,8 +44,8 @@ def test_due_for_return_after_two_notices_and_the_last_ones_date(as_user, failed
     clock.advance(days=3)  # Thursday: the second notice, left without a new round
     assert step(tn, "delivery_failed", reason="not_collected", user="clerk")["result"] == "recorded"
     supervisor = as_user("supervisor")
-    [item] = [i for i in supervisor.get(NOTICES).get_json()["items"] + supervisor.get(RETURNS).get_json()["items"]
-              if i["tracking_number"] == tn] or [None]
+    listed = supervisor.get(NOTICES).get_json()["items"] + supervisor.get(RETURNS).get_json()["items"]
+    [item] = [i for i in listed if i["tracking_number"] == tn] or [None]
     assert item is None  # the rule allows the return, the notice promised until Monday 30
     clock.advance(days=4)  # Monday 30: still the last day to collect
     assert tn not in _numbers(supervisor.get(RETURNS))
@@ -60,54 +57,48 @@ def test_due_for_return_after_two_notices_and_the_last_ones_date(as_user, failed
     assert tn not in _numbers(supervisor.get(RETURNS))
 
 
-def test_a_refusal_is_due_for_return_at_once(as_user, make_return, walk, step):
-    tn = make_return()
+def test_a_refusal_is_due_for_return_at_once(as_user, walk, step, make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery")
     step(tn, "delivery_failed", reason="refused")
     [item] = [i for i in as_user("clerk").get(RETURNS).get_json()["items"] if i["tracking_number"] == tn]
     assert item["refused"] is True and item["return_allowed"] is True
 
 
-def test_the_lists_page_with_a_cursor_and_filter_by_office(as_user, failed_monday, clock):
+def test_the_lists_page_with_a_cursor_and_filter_by_office(as_user, failed_monday, clock, problem):
     numbers = [failed_monday() for _ in range(3)]
     clock.advance(days=3)
     supervisor = as_user("supervisor")
     first = supervisor.get(NOTICES, query_string={"limit": 2, "office": "BC-BIMSON"}).get_json()
     assert len(first["items"]) == 2 and first["next_cursor"]
-    rest = supervisor.get(NOTICES, query_string={"limit": 2, "office": "BC-BIMSON", "cursor": first["next_cursor"]})
+    rest = supervisor.get(NOTICES, query_string={"limit": 2, "office": "BC-BIMSON",
+                                                 "cursor": first["next_cursor"]})
     seen = [i["tracking_number"] for i in first["items"]] + _numbers(rest)
     assert set(numbers) <= set(seen) and len(seen) == len(set(seen))
     assert _numbers(supervisor.get(NOTICES, query_string={"office": "BC-SAMSON"})) == []
-    assert_problem(supervisor.get(NOTICES, query_string={"cursor": "garbage"}), 422, "invalid_cursor")
+    problem(supervisor.get(NOTICES, query_string={"cursor": "garbage"}), 422, "invalid_cursor")
 
 
 @pytest.mark.parametrize("role", ["courier", "agency"])
-def test_the_lists_are_for_clerks_and_supervisors(as_user, role):
-    assert_problem(as_user(role).get(RETURNS), 403, "role_forbidden")
+def test_the_lists_are_for_clerks_and_supervisors(as_user, role, problem):
+    problem(as_user(role).get(RETURNS), 403, "role_forbidden")
 
 
-def _pdf_text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True)
-    return out.stdout.decode()
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (make sysdeps)")
-def test_the_notice_document(as_user, failed_monday, walk, clock, tmp_path):
+def test_the_notice_document(as_user, failed_monday, walk, clock, pdf):
     tn = failed_monday()
     resp = as_user("courier").get(f"{SHIPMENTS}/{tn}/notice.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert resp.data.startswith(b"%PDF-") and resp.headers["Cache-Control"] == "no-store"
-    text = _pdf_text(resp.data, tmp_path)
+    text = pdf.text(resp.data)
     for expected in ("GIẤY MỜI NHẬN BƯU GỬI", "Nguyễn Văn Ất", "Người nhận vắng mặt", "lần 1",
                      "Bưu cục Bỉm Sơn", "26/11/2026", "UBND phường Bỉm Sơn", "Phạm Văn Bưu Tá"):
         assert expected in text, expected
     clock.advance(days=3)
     walk(tn, "out_for_delivery", "delivery_failed")
-    second = _pdf_text(as_user("clerk").get(f"{SHIPMENTS}/{tn}/notice.pdf").data, tmp_path)
+    second = pdf.text(as_user("clerk").get(f"{SHIPMENTS}/{tn}/notice.pdf").data)
     assert "lần 2" in second and "30/11/2026" in second
 
 
-def test_no_notice_before_a_failed_delivery(as_user, make_return):
-    assert_problem(as_user("clerk").get(f"{SHIPMENTS}/{make_return()}/notice.pdf"), 404, "no_notice")
+def test_no_notice_before_a_failed_delivery(as_user, problem, make_shipment):
+    tn = make_shipment.number("agency")
+    problem(as_user("clerk").get(f"{SHIPMENTS}/{tn}/notice.pdf"), 404, "no_notice")

@@ -8,10 +8,7 @@ from typing import Any
 import pytest
 
 QUOTES = "/api/v1/quotes"
-SHIPMENTS = "/api/v1/shipments"
-
-BIM_SON, QUANG_TRUNG, HA_TRUNG, MUONG_LAT = "14812", "14818", "15271", "14845"
-HOAN_KIEM, VINH_PHU, SAI_GON = "00070", "16702", "26740"
+BIM_SON, HA_TRUNG = "14812", "15271"
 
 
 @pytest.fixture

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from fees.conftest import BIM_SON, HOAN_KIEM, MUONG_LAT, QUANG_TRUNG, QUOTES, SAI_GON, SHIPMENTS, VINH_PHU
+QUOTES = "/api/v1/quotes"
+SHIPMENTS = "/api/v1/shipments"
+BIM_SON, QUANG_TRUNG, MUONG_LAT = "14812", "14818", "14845"  # Thanh Hóa communes
+HOAN_KIEM, VINH_PHU, SAI_GON = "00070", "16702", "26740"  # Hà Nội, Nghệ An, Hồ Chí Minh City
 
 
 def line(fee: dict, code: str) -> int:
-    return sum(l["amount_vnd"] for l in fee["lines"] if l["code"] == code)
+    return sum(item["amount_vnd"] for item in fee["lines"] if item["code"] == code)
 
 
 # 1 -------------------------------------------------------------------------------------------
@@ -49,7 +52,8 @@ def test_the_window_is_inclusive_at_both_ends(quote):
 
 def test_intake_gets_no_epidemic_discount(quote):
     fee = quote(service="intake")
-    assert (fee["gross_vnd"], fee["discount_vnd"], fee["total_vnd"], fee["policy"]) == (30_000, 0, 30_000, None)
+    assert (fee["gross_vnd"], fee["discount_vnd"], fee["total_vnd"], fee["policy"]) == \
+        (30_000, 0, 30_000, None)
 
 
 def test_both_is_priced_leg_by_leg_and_only_the_return_leg_is_discounted(quote):
@@ -199,7 +203,8 @@ def test_weight_over_a_tariffs_own_maximum_is_refused_on_both_routes(as_user, bo
         assert resp.get_json()["code"] == "weight_over_tariff_max"
         assert "weight_g" in resp.get_json()["errors"]
     # The older version, in force before, had the higher maximum.
-    assert as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-22", weight_g=2500)).status_code == 200
+    assert as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-22",
+                                                   weight_g=2500)).status_code == 200
 
 
 # 8: the throughput is measured by bench/quotes.py (not a timed test); see test_bench.py.

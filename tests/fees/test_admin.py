@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from fees.conftest import QUOTES, SHIPMENTS
+QUOTES = "/api/v1/quotes"
+SHIPMENTS = "/api/v1/shipments"
+
 
 TARIFFS, POLICIES = "/api/v1/tariffs", "/api/v1/policies"
 
@@ -46,7 +48,8 @@ def test_only_the_admin_writes(as_user, tariff_body):
     assert as_user("clerk").patch(f"{POLICIES}/TT22-50", json={"valid_to": "2026-12-31"}).status_code == 403
 
 
-def test_a_new_version_prices_from_its_effective_date_and_never_reprices_frozen_fees(as_user, body, tariff_body):
+def test_a_new_version_prices_from_its_effective_date_and_never_reprices_frozen_fees(
+        as_user, body, tariff_body):
     on_day = body(accepted_on="2026-12-01")
     before = as_user("clerk").post(SHIPMENTS, json=on_day).get_json()
     assert before["fee"]["gross_vnd"] == 30_000
@@ -118,13 +121,15 @@ def test_a_fixed_price_policy_scoped_to_an_agency_applies_and_can_be_ended(as_us
     assert (fee["total_vnd"], fee["discount_vnd"], fee["policy"]) == (10_000, 20_000, "UBND-BS-FIX")
     # 33.33% of 20,000 is 6,666.0: the budget's share rounded, the post office the rest.
     assert (fee["subsidy_budget_vnd"], fee["subsidy_post_vnd"]) == (6_666, 13_334)
-    other = as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-24", agency_code="UBND-15271")).get_json()
+    other = as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-24",
+                                                    agency_code="UBND-15271")).get_json()
     assert other["policy"] is None
 
     ended = admin.patch(f"{POLICIES}/UBND-BS-FIX", json={"valid_to": "2026-11-23"})
     assert (ended.status_code, ended.get_json()["valid_to"]) == (200, "2026-11-23")
     assert as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-24")).get_json()["policy"] is None
-    assert as_user("clerk").post(QUOTES, json=body(accepted_on="2026-11-23")).get_json()["policy"] == "UBND-BS-FIX"
+    assert as_user("clerk").post(QUOTES,
+                                 json=body(accepted_on="2026-11-23")).get_json()["policy"] == "UBND-BS-FIX"
 
 
 def test_the_day_before_valid_from_disables_a_policy_and_earlier_is_refused(as_user):

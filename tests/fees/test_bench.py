@@ -29,4 +29,5 @@ def test_the_quote_benchmark_prices_varied_valid_bodies(app):
         zones = {quote_body(b, catalog, date(2026, 11, 23)).fee["zone"] for b in bodies}
         n, _ = bench.run(lambda b: quote_body(b, catalog, date(2026, 11, 23)), bodies, 0)
     assert n == len(bodies) == 300
-    assert zones == {"local", "intra_province", "inter_same_region", "inter_adjacent_region", "inter_far_region"}
+    assert zones == {"local", "intra_province", "inter_same_region", "inter_adjacent_region",
+                     "inter_far_region"}

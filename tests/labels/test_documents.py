@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -29,25 +29,25 @@ def day_code() -> str:
     return f"{random.randrange(10**6):06d}"
 
 
-def make_dossiers(create, day_code: str, count: int) -> list[str]:
+def make_dossiers(make_shipment, day_code: str, count: int) -> list[str]:
     numbers = []
     for i in range(count):
         items = [{"name": "Tờ khai đăng ký khai sinh", "original": True, "count": 1 + i % 3}]
         if i % 4:
             items.append({"name": "Giấy chứng sinh", "original": False, "count": i % 4})
-        numbers.append(create(service="intake", dossier={"code": f"000.00.12.H56-{day_code}-{i:04d}",
-                                                         "procedure": "Đăng ký khai sinh"},
-                              items=items, collect_fee_vnd=8000 if i % 5 == 0 else 0))
+        dossier = {"code": f"000.00.12.H56-{day_code}-{i:04d}", "procedure": "Đăng ký khai sinh"}
+        numbers.append(make_shipment.number(service="intake", dossier=dossier, items=items,
+                                            collect_fee_vnd=8000 if i % 5 == 0 else 0))
     return numbers
 
 
-def test_handover_of_75_dossiers_runs_over_pages(create, pdf, day_code):
-    numbers = make_dossiers(create, day_code, 75)
+def test_handover_of_75_dossiers_runs_over_pages(pdf, day_code, make_shipment):
+    numbers = make_dossiers(make_shipment, day_code, 75)
     rows = shipments(numbers)
     office = rows[0].office
     record = HandoverRecord(
         number="BB-BIMSON-2026-0001", direction="intake",
-        signed_at=datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc), office=services.office_info(office),
+        signed_at=datetime(2026, 11, 23, 3, 0, tzinfo=UTC), office=services.office_info(office),
         agency_name=rows[0].agency.name, agency_address=rows[0].agency.address_line,
         post_signatory="Phạm Văn Bưu Tá", agency_signatory="Nguyễn Văn Cán Bộ",
         lines=tuple(services.handover_line(s) for s in rows))
@@ -85,11 +85,11 @@ def test_handover_of_75_dossiers_runs_over_pages(create, pdf, day_code):
     assert "Bưu cục Bỉm Sơn" in pdf.text(body, page=1) and "UBND phường Bỉm Sơn" in pdf.text(body, page=1)
 
 
-def test_return_handover_swaps_the_parties(create, pdf, day_code):
-    numbers = [create() for _ in range(2)]
+def test_return_handover_swaps_the_parties(pdf, day_code, make_shipment):
+    numbers = [make_shipment.number() for _ in range(2)]
     rows = shipments(numbers)
     record = HandoverRecord(
-        number="BB-2", direction="return", signed_at=datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc),
+        number="BB-2", direction="return", signed_at=datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
         office=services.office_info(rows[0].office), agency_name=rows[0].agency.name,
         agency_address=rows[0].agency.address_line, post_signatory="Phạm Văn Bưu Tá",
         agency_signatory=None, lines=tuple(services.handover_line(s) for s in rows))
@@ -98,8 +98,8 @@ def test_return_handover_swaps_the_parties(create, pdf, day_code):
     assert "Trang 1/1" in text and "Nguyễn Văn Ất" in text
 
 
-def test_delivery_list_in_route_order_with_signature_column(create, pdf):
-    numbers = [create(collect_fee_vnd=30000 if i == 1 else 0) for i in range(12)]
+def test_delivery_list_in_route_order_with_signature_column(pdf, make_shipment):
+    numbers = [make_shipment.number(collect_fee_vnd=30000 if i == 1 else 0) for i in range(12)]
     route = list(reversed(numbers))
     rows = shipments(route)
     listing = DeliveryList(number="DL-1", day=date(2026, 11, 24), office=services.office_info(rows[0].office),
@@ -117,19 +117,20 @@ def test_delivery_list_in_route_order_with_signature_column(create, pdf):
     assert re.search(r"12 bưu gửi\s+12\s+30\.000 ₫", last), last
 
 
-def test_failed_delivery_notice(create, pdf, app):
-    tn = create()
+def test_failed_delivery_notice(pdf, app, make_shipment):
+    tn = make_shipment.number()
     shipment = shipments([tn])[0]
     notice = FailedDeliveryNotice(
         tracking_number=tn, tracking_url=tracking_url(app.config["PUBLIC_BASE_URL"], tn),
         recipient_name=shipment.recipient_name, recipient_address="Thôn Đông, Phường Bỉm Sơn",
-        attempt=2, attempted_at=datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc),
+        attempt=2, attempted_at=datetime(2026, 11, 23, 7, 30, tzinfo=UTC),
         reason="addressee_absent", office=services.office_info(shipment.office),
         collect_by=date(2026, 11, 30), return_to=shipment.agency.name, courier_name="Phạm Văn Bưu Tá")
     body = render_notice([notice])
     assert pdf.symbols(body) == [("CODE-128", tn), ("QR-Code", f"{app.config['PUBLIC_BASE_URL']}/t/{tn}")]
     text = " ".join(pdf.text(body).split())
     for expected in ("GIẤY MỜI NHẬN BƯU GỬI", "Kính gửi: Nguyễn Văn Ất", "lần 2 lúc 14:30 23/11/2026",
-                     "Lý do: Người nhận vắng mặt", "Bưu cục Bỉm Sơn", "Giờ mở cửa: Thứ Hai–Thứ Sáu 7:00–17:00",
+                     "Lý do: Người nhận vắng mặt", "Bưu cục Bỉm Sơn",
+                     "Giờ mở cửa: Thứ Hai–Thứ Sáu 7:00–17:00",
                      "Sau ngày 30/11/2026, bưu gửi sẽ được chuyển trả UBND phường Bỉm Sơn."):
         assert expected in text, expected

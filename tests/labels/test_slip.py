@@ -3,20 +3,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from labels.conftest import problem
 from sqlalchemy import select
 
 from app.extensions import db
+from app.labels.samples import FEE
 from app.shipments.models import Shipment
 
-FEE = {
-    "zone": "intra_province", "distance_km": 12.4,
-    "lines": [{"code": "base", "label": "Cước cơ bản chiều đi", "amount_vnd": 30000},
-              {"code": "collection", "label": "Phí thu hộ lệ phí", "amount_vnd": 8000}],
-    "gross_vnd": 38000, "discount_vnd": 15000, "total_vnd": 23000, "vat_vnd": 1704,
-    "policy": "poor_household", "subsidy_budget_vnd": 0, "subsidy_post_vnd": 15000,
-    "tariff_version": "VNPOST-2020",
-}
 ITEMS = [{"name": "Trích lục khai sinh", "original": True, "count": 1},
          {"name": "Tờ khai đăng ký kết hôn", "original": False, "count": 2},
          {"name": "Căn cước công dân của người yêu cầu", "original": False, "count": 1}]
@@ -32,8 +24,8 @@ def set_fee(tn: str, fee: dict | None) -> None:
     db.session.commit()
 
 
-def test_slip_lists_dossier_documents_fees_and_signatures(as_user, create, pdf):
-    tn = create(service="intake", items=ITEMS, collect_fee_vnd=50000)
+def test_slip_lists_dossier_documents_fees_and_signatures(as_user, pdf, make_shipment):
+    tn = make_shipment.number(service="intake", items=ITEMS, collect_fee_vnd=50000)
     set_fee(tn, FEE)
     resp = slip(as_user, tn)
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
@@ -43,9 +35,9 @@ def test_slip_lists_dossier_documents_fees_and_signatures(as_user, create, pdf):
     for expected in ("PHIẾU GỬI HỒ SƠ", f"Số phiếu: {tn}", "Cấp bản sao trích lục hộ tịch",
                      "Nguyễn Văn Ất", "Phường Bỉm Sơn", "Trích lục khai sinh", "Tờ khai đăng ký kết hôn",
                      "Căn cước công dân của người yêu cầu", "Bản chính", "Bản sao",
-                     "Cước cơ bản chiều đi", "30.000 ₫", "Phí thu hộ lệ phí", "8.000 ₫",
-                     "Giảm giá (poor_household)", "−15.000 ₫", "23.000 ₫", "1.704 ₫",
-                     "50.000 ₫", "73.000 ₫",  # collected procedure fee; total taken
+                     "Cước chiều về", "26.000 ₫", "Thu hộ lệ phí", "8.000 ₫",
+                     "Giảm giá (THA-COVID19-2020)", "−13.000 ₫", "21.000 ₫", "1.556 ₫",
+                     "50.000 ₫", "71.000 ₫",  # collected procedure fee; total taken
                      "NGƯỜI GỬI", "GIAO DỊCH VIÊN", "Trần Thị Giao Dịch", "(Ký, ghi rõ họ tên)",
                      "Trang 1/1"):
         assert expected in text, expected
@@ -55,8 +47,8 @@ def test_slip_lists_dossier_documents_fees_and_signatures(as_user, create, pdf):
     assert ("CODE-128", tn) in pdf.symbols(resp.data)
 
 
-def test_slip_without_a_fee_says_so(as_user, create, pdf):
-    tn = create(collect_fee_vnd=0)
+def test_slip_without_a_fee_says_so(as_user, pdf, make_shipment):
+    tn = make_shipment.number(collect_fee_vnd=0)
     set_fee(tn, None)
     text = pdf.text(slip(as_user, tn).data)
     assert "Cước: chưa tính" in text
@@ -64,9 +56,10 @@ def test_slip_without_a_fee_says_so(as_user, create, pdf):
     assert "TỔNG SỐ TIỀN THU (chưa gồm cước)" in text
 
 
-def test_a_long_dossier_continues_on_a_second_page(as_user, create, pdf):
-    items = [{"name": f"Giấy tờ số {i} kèm theo hồ sơ", "original": i % 2 == 0, "count": 1} for i in range(1, 41)]
-    tn = create(items=items)
+def test_a_long_dossier_continues_on_a_second_page(as_user, pdf, make_shipment):
+    items = [{"name": f"Giấy tờ số {i} kèm theo hồ sơ", "original": i % 2 == 0,
+              "count": 1} for i in range(1, 41)]
+    tn = make_shipment.number(items=items)
     resp = slip(as_user, tn)
     pages = pdf.pages(resp.data)
     assert pages >= 2
@@ -80,8 +73,8 @@ def test_a_long_dossier_continues_on_a_second_page(as_user, create, pdf):
     assert "GIAO DỊCH VIÊN" in pdf.text(resp.data, page=pages)
 
 
-def test_slip_is_scoped_like_the_shipment(as_user, create):
-    other = create("supervisor", office_code="BC-HATRUNG", agency_code="UBND-15271")
+def test_slip_is_scoped_like_the_shipment(as_user, problem, make_shipment):
+    other = make_shipment.number("supervisor", office_code="BC-HATRUNG", agency_code="UBND-15271")
     problem(slip(as_user, other), 404, "shipment_not_found")
     problem(slip(as_user, "nonsense"), 422, "invalid_tracking_number")
     problem(slip(as_user, other, user="courier"), 403)

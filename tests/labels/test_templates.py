@@ -7,7 +7,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from labels.conftest import problem
 
 from app.labels import fonts, samples, templates
 from app.labels.cli import render_sample
@@ -73,7 +72,7 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("edit, message", [
+@pytest.mark.parametrize(("edit", "message"), [
     (("size = 15", "sise = 15"), "unknown key(s) sise"),
     (("{recipient.name}", "{recipient.nam}"), "unknown field(s) {recipient.nam}"),
     (("type = \"qr\"", "type = \"datamatrix\""), "fields[3].type: must be one of"),
@@ -98,10 +97,11 @@ def test_an_operator_edit_takes_effect_without_a_restart(workdir, pdf):
     assert "NGƯỜI NHẬN (ĐỊA CHỈ PHÁT)" in after and "(ĐỊA CHỈ PHÁT)" not in before
 
 
-def test_a_new_label_template_is_offered_by_the_api(workdir, app, as_user, shipment_body, pdf, monkeypatch):
+def test_a_new_label_template_is_offered_by_the_api(workdir, app, as_user, make_shipment, pdf, monkeypatch,
+                                                    problem):
     (workdir / "a6_compact.toml").write_text((workdir / "a6.toml").read_text())
     monkeypatch.setitem(app.config, "LABEL_TEMPLATES_DIR", str(workdir))
-    tn = as_user("clerk").post("/api/v1/shipments", json=shipment_body()).get_json()["tracking_number"]
+    tn = make_shipment.number("clerk")
     assert as_user("clerk").get(f"/api/v1/shipments/{tn}/label.pdf?template=a6_compact").status_code == 200
     (workdir / "a6_compact.toml").unlink()
     body = problem(as_user("clerk").get(f"/api/v1/shipments/{tn}/label.pdf?template=a6_compact"), 422,

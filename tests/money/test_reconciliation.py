@@ -1,17 +1,15 @@
 """Payments and the daily reconciliation: a day that balances, and a missing payment found."""
 from __future__ import annotations
 
-from conftest import assert_problem
-from handovers.support import scan_as
-
 DAY = "2026-11-23"  # the fixed clock's province date
 
 
 def _pay(caller, tn, kind, amount, **extra):
-    return caller.post("/api/v1/payments", json={"tracking_number": tn, "kind": kind, "amount_vnd": amount, **extra})
+    return caller.post("/api/v1/payments", json={"tracking_number": tn, "kind": kind, "amount_vnd": amount,
+                                                 **extra})
 
 
-def _delivered_return(as_user, make_shipment, clock, **overrides):
+def _delivered_return(as_user, make_shipment, scan_as, clock, **overrides):
     """A result delivered at the door by the courier today; (number, shipment body)."""
     tn = make_shipment("agency", beneficiary=None, **overrides)["tracking_number"]
     scan_as(as_user("courier"), tn, "accepted", clock.now())
@@ -31,10 +29,10 @@ def _report(as_user):
     return resp.get_json()
 
 
-def test_a_day_that_balances_then_a_missing_payment(as_user, accepted_intake, make_shipment, clock):
+def test_a_day_that_balances_then_a_missing_payment(as_user, accepted_intake, make_shipment, clock, scan_as):
     counter = accepted_intake(beneficiary=None, collect_fee_vnd=50_000)  # fee + lệ phí at the counter
     counter_fee = as_user("clerk").get(f"/api/v1/shipments/{counter}").get_json()["fee"]["total_vnd"]
-    door, door_shipment = _delivered_return(as_user, make_shipment, clock, collect_fee_vnd=20_000)
+    door, door_shipment = _delivered_return(as_user, make_shipment, scan_as, clock, collect_fee_vnd=20_000)
     door_fee = door_shipment["fee"]["total_vnd"]
     assert counter_fee > 0 and door_fee > 0
 
@@ -57,22 +55,23 @@ def test_a_day_that_balances_then_a_missing_payment(as_user, accepted_intake, ma
     assert [(d["tracking_number"], d["kind"], d["problem"]) for d in report["discrepancies"]] == [
         (unpaid, "postal_fee", "missing_payment")]
     assert report["discrepancy_vnd"] == report["discrepancies"][0]["expected_vnd"] > 0
-    assert {p["username"]: p for p in report["people"]}["clerk"]["difference_vnd"] == -report["discrepancy_vnd"]
+    people = {p["username"]: p for p in report["people"]}
+    assert people["clerk"]["difference_vnd"] == -report["discrepancy_vnd"]
 
 
-def test_wrong_amount_shows_and_payments_refused(as_user, accepted_intake):
+def test_wrong_amount_shows_and_payments_refused(as_user, accepted_intake, problem):
     tn = accepted_intake(beneficiary=None)
     assert _pay(as_user("clerk"), tn, "postal_fee", 1_000).status_code == 201
     line = _report(as_user)["discrepancies"][0]
     assert line["tracking_number"] == tn and line["problem"] == "amount_differs"
-    assert_problem(_pay(as_user("clerk"), tn, "postal_fee", 1_000), 409, "payment_recorded")
-    assert_problem(_pay(as_user("clerk"), tn, "procedure_fee", 1_000), 422, "nothing_due", "kind")
-    assert_problem(_pay(as_user("clerk"), tn, "postal_fee", -1), 422, "validation_error", "amount_vnd")
-    assert_problem(_pay(as_user("agency"), tn, "postal_fee", 1), 403, "role_forbidden")
-    assert_problem(as_user("clerk").get(f"/api/v1/reports/daily?day={DAY}&office=BC-HATRUNG"), 403, "other_office")
+    problem(_pay(as_user("clerk"), tn, "postal_fee", 1_000), 409, "payment_recorded")
+    problem(_pay(as_user("clerk"), tn, "procedure_fee", 1_000), 422, "nothing_due", "kind")
+    problem(_pay(as_user("clerk"), tn, "postal_fee", -1), 422, "validation_error", "amount_vnd")
+    problem(_pay(as_user("agency"), tn, "postal_fee", 1), 403, "role_forbidden")
+    problem(as_user("clerk").get(f"/api/v1/reports/daily?day={DAY}&office=BC-HATRUNG"), 403, "other_office")
 
 
-def test_procedure_fees_remitted_to_the_agency(as_user, accepted_intake):
+def test_procedure_fees_remitted_to_the_agency(as_user, accepted_intake, problem):
     a = accepted_intake(beneficiary=None, collect_fee_vnd=50_000)
     b = accepted_intake(beneficiary=None, collect_fee_vnd=30_000)
     for tn, amount in ((a, 50_000), (b, 30_000)):
@@ -82,4 +81,4 @@ def test_procedure_fees_remitted_to_the_agency(as_user, accepted_intake):
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["amount_vnd"] == 80_000 and resp.get_json()["item_count"] == 2
     again = as_user("clerk").post("/api/v1/remittances", json={"agency_code": "UBND-14812", "until": DAY})
-    assert_problem(again, 409, "nothing_to_remit")
+    problem(again, 409, "nothing_to_remit")

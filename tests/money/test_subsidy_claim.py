@@ -5,8 +5,6 @@ import csv
 import io
 import unicodedata
 
-from conftest import assert_problem
-
 CLAIM = "/api/v1/reports/subsidy-claim"
 PERIOD = "policy=THA-COVID19-2020&from=2020-03-09&to=2020-06-30"
 
@@ -41,10 +39,10 @@ def test_claim_totals_the_budget_shares(as_user, make_shipment):
     assert sum(int(r[9]) for r in rows[1:-1]) == expected
 
 
-def test_claim_refusals(as_user):
-    assert_problem(as_user("supervisor").get(f"{CLAIM}?policy=NOPE&from=2020-03-09&to=2020-06-30"), 422,
-                   "unknown_policy", "policy")
-    assert_problem(as_user("supervisor").get(f"{CLAIM}?policy=THA-COVID19-2020&from=2020-06-30&to=2020-03-09"),
-                   422, "period_invalid")
-    assert_problem(as_user("supervisor").get(f"{CLAIM}?policy=THA-COVID19-2020"), 422, "validation_error", "from")
-    assert_problem(as_user("clerk").get(f"{CLAIM}?{PERIOD}"), 403, "role_forbidden")
+def test_claim_refusals(as_user, problem):
+    problem(as_user("supervisor").get(f"{CLAIM}?policy=NOPE&from=2020-03-09&to=2020-06-30"), 422,
+            "unknown_policy", "policy")
+    problem(as_user("supervisor").get(f"{CLAIM}?policy=THA-COVID19-2020&from=2020-06-30&to=2020-03-09"),
+            422, "period_invalid")
+    problem(as_user("supervisor").get(f"{CLAIM}?policy=THA-COVID19-2020"), 422, "validation_error", "from")
+    problem(as_user("clerk").get(f"{CLAIM}?{PERIOD}"), 403, "role_forbidden")

@@ -23,13 +23,10 @@ from app.orgs.models import Office
 from app.shipments.models import Shipment
 from app.shipments.services import record_event
 
-SHIPMENTS = "/api/v1/shipments"
-WEBHOOKS = "/api/v1/webhooks"
 CITIZEN = {"name": "Nguyễn Văn Ất", "phone": "0912345678",
            "address": {"line": "Thôn Đông", "unit_code": "14812"}}
 AGENCY_PARTY = {"name": "UBND phường Bỉm Sơn", "phone": "02373824123",
                 "address": {"line": "Số 1 Trần Phú", "unit_code": "14812"}}
-
 
 
 @pytest.fixture
@@ -40,22 +37,18 @@ def ctx(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
-def ship(ctx: None, as_user: Callable[..., Any],
-         shipment_body: Callable[..., dict[str, Any]]) -> Callable[..., Shipment]:
+def ship(ctx: None, make_shipment: Any) -> Callable[..., Shipment]:
     """ship("intake"|"return"|"both", **overrides) -> the new Shipment (citizen: 0912345678).
     Intake orders are made by the clerk with the citizen as sender; returns by the agency."""
 
     def make(service: str = "return", **overrides: Any) -> Shipment:
         if service == "return":
-            body, user = shipment_body(service=service, **overrides), "agency"
+            tn = make_shipment.number("agency", service=service, **overrides)
         else:
-            body = shipment_body(**{"service": service, "sender": CITIZEN, "recipient": AGENCY_PARTY,
-                                    "beneficiary": None, **overrides})
-            user = "clerk"
-        resp = as_user(user).post(SHIPMENTS, json=body)
-        assert resp.status_code == 201, resp.get_json()
-        return db.session.scalar(select(Shipment).where(
-            Shipment.tracking_number == resp.get_json()["tracking_number"]))
+            tn = make_shipment.number("clerk", **{"service": service, "sender": CITIZEN,
+                                                   "recipient": AGENCY_PARTY, "beneficiary": None,
+                                                   **overrides})
+        return db.session.scalar(select(Shipment).where(Shipment.tracking_number == tn))
 
     return make
 
@@ -75,13 +68,19 @@ def event(ctx: None, clock: Any) -> Callable[..., Any]:
     return record
 
 
-def outbox(shipment: Shipment | None = None, **where: Any) -> list[OutboxMessage]:
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id).execution_options(populate_existing=True)
-    if shipment is not None:
-        stmt = stmt.where(OutboxMessage.shipment_id == shipment.id)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(OutboxMessage, name) == value)
-    return list(db.session.scalars(stmt))
+@pytest.fixture
+def outbox(ctx: None) -> Callable[..., list[OutboxMessage]]:
+    """outbox(shipment, channel=Channel.sms) -> its outbox messages, read afresh, oldest first."""
+
+    def read(shipment: Shipment | None = None, **where: Any) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id).execution_options(populate_existing=True)
+        if shipment is not None:
+            stmt = stmt.where(OutboxMessage.shipment_id == shipment.id)
+        for name, value in where.items():
+            stmt = stmt.where(getattr(OutboxMessage, name) == value)
+        return list(db.session.scalars(stmt))
+
+    return read
 
 
 @pytest.fixture
@@ -136,7 +135,7 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             if state.delay:
                 time.sleep(state.delay)

@@ -15,7 +15,6 @@ from app.notifications.services import enqueue_for_event
 from app.orgs.services import agency_by_code
 from app.shipments.models import TrackingEvent
 from app.shipments.services import record_event
-from tests.notifications.conftest import outbox
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -31,8 +30,11 @@ def subscribe(agency_code="UBND-14812", events=(), active=True, url="http://127.
     return sub
 
 
-def sms_of(shipment, event_row):
-    return [m for m in outbox(shipment, channel=Channel.sms) if m.event_id == event_row.id]
+@pytest.fixture
+def sms_of(outbox):
+    def find(shipment, event_row):
+        return [m for m in outbox(shipment, channel=Channel.sms) if m.event_id == event_row.id]
+    return find
 
 
 # (service, events recorded before, the event, SMS template). The citizen is the sender of
@@ -49,7 +51,7 @@ SPEC_SMS = [
 
 
 @pytest.mark.parametrize(("service", "before", "name", "template"), SPEC_SMS)
-def test_each_spec_event_queues_one_sms_to_the_citizen(ship, event, service, before, name, template):
+def test_each_spec_event_queues_one_sms_to_the_citizen(ship, event, service, before, name, template, sms_of):
     shipment = ship(service)
     for earlier in before:
         event(shipment, earlier)
@@ -63,7 +65,7 @@ def test_each_spec_event_queues_one_sms_to_the_citizen(ship, event, service, bef
     assert shipment.tracking_number in sms.payload["text"]
 
 
-def test_result_ready_when_the_agency_creates_the_return(ship):
+def test_result_ready_when_the_agency_creates_the_return(ship, sms_of):
     shipment = ship("return")
     created = db.session.scalar(select(TrackingEvent).where(TrackingEvent.shipment_id == shipment.id))
     [sms] = sms_of(shipment, created)
@@ -87,7 +89,7 @@ QUIET = [
 
 
 @pytest.mark.parametrize(("service", "before", "name"), QUIET)
-def test_other_events_send_no_sms(ship, event, service, before, name):
+def test_other_events_send_no_sms(ship, event, service, before, name, sms_of):
     shipment = ship(service)
     for earlier in before:
         if isinstance(earlier, tuple):
@@ -99,14 +101,14 @@ def test_other_events_send_no_sms(ship, event, service, before, name):
     assert sms_of(shipment, row) == []
 
 
-def test_a_fixed_line_gets_no_sms(ship, event):
+def test_a_fixed_line_gets_no_sms(ship, event, sms_of):
     shipment = ship("intake", sender={"name": "Công ty A", "phone": "02373999999",
                                       "address": {"line": "Số 5", "unit_code": "14812"}})
     row = event(shipment, "accepted")
     assert sms_of(shipment, row) == []
 
 
-def test_a_late_scan_already_superseded_sends_no_notice(ship, event):
+def test_a_late_scan_already_superseded_sends_no_notice(ship, event, sms_of):
     shipment = ship("return")
     event(shipment, "accepted")
     event(shipment, "out_for_delivery")
@@ -120,7 +122,7 @@ def test_a_late_scan_already_superseded_sends_no_notice(ship, event):
     assert sms_of(shipment, late) == []
 
 
-def test_handover_sms_carries_the_appointment_date_when_known(ship, event):
+def test_handover_sms_carries_the_appointment_date_when_known(ship, event, sms_of):
     shipment = ship("intake")
     event(shipment, "accepted")
     shipment.appointment_on = date(2026, 12, 4)  # as the handover record will set it
@@ -129,7 +131,7 @@ def test_handover_sms_carries_the_appointment_date_when_known(ship, event):
     assert "Ngày hẹn trả kết quả: 04/12/2026" in sms.payload["text"]
 
 
-def test_one_webhook_per_subscription_of_the_shipments_agency_filtered_by_events(ship, event):
+def test_one_webhook_per_subscription_of_the_shipments_agency_filtered_by_events(ship, event, outbox):
     everything = subscribe()
     deliveries_only = subscribe(events=["delivered"])
     subscribe("UBND-14818")  # another agency's
@@ -151,14 +153,14 @@ def test_one_webhook_per_subscription_of_the_shipments_agency_filtered_by_events
         "due_date": shipment.due_date.isoformat() if shipment.due_date else None}
 
 
-def test_the_created_event_reaches_subscribers_in_the_creating_request(ship):
+def test_the_created_event_reaches_subscribers_in_the_creating_request(ship, outbox):
     sub = subscribe()
     shipment = ship("return")
     [hook] = outbox(shipment, channel=Channel.webhook)
     assert hook.subscription_id == sub.id and hook.topic == "shipment.created"
 
 
-def test_disabled_subscriptions_still_collect_deleted_ones_do_not(ship, event):
+def test_disabled_subscriptions_still_collect_deleted_ones_do_not(ship, event, outbox):
     disabled = subscribe(active=False)
     deleted = subscribe()
     deleted.deleted_at, deleted.active = clock.now(), False
@@ -168,7 +170,7 @@ def test_disabled_subscriptions_still_collect_deleted_ones_do_not(ship, event):
     assert {m.subscription_id for m in outbox(shipment, channel=Channel.webhook)} == {disabled.id}
 
 
-def test_nothing_is_queued_when_the_transaction_rolls_back(ship, event):
+def test_nothing_is_queued_when_the_transaction_rolls_back(ship, event, outbox):
     subscribe()
     shipment = ship("return")
     event(shipment, "accepted")
@@ -182,7 +184,7 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(ship, event):
     assert len(outbox(shipment)) == before
 
 
-def test_the_subscription_lookup_is_one_query_per_agency_and_transaction(ship, event):
+def test_the_subscription_lookup_is_one_query_per_agency_and_transaction(ship, event, outbox):
     subscribe()
     first, second = ship("return"), ship("return")
     event(first, "accepted")

@@ -8,13 +8,15 @@ import json
 import os
 import signal
 import threading
+
 import pytest
 
 from app.extensions import db
 from app.notifications.models import Channel, OutboxStatus, WebhookSubscription
 from app.notifications.services import HELD_UNTIL
 from app.notifications.sms import HttpSmsProvider
-from tests.notifications.conftest import WEBHOOKS, outbox
+
+WEBHOOKS = "/api/v1/webhooks"
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -34,7 +36,7 @@ def settings(monkeypatch, app, **values):
         monkeypatch.setitem(app.config, key, value)
 
 
-def test_sms_leave_through_the_log_provider(ship, log_sms, make_worker):
+def test_sms_leave_through_the_log_provider(ship, log_sms, make_worker, outbox):
     shipment = ship("return")
     [message] = outbox(shipment, channel=Channel.sms)
     assert make_worker().run_once() == 1
@@ -46,7 +48,7 @@ def test_sms_leave_through_the_log_provider(ship, log_sms, make_worker):
 
 
 def test_the_http_gateway_gets_json_a_bearer_token_and_ascii_when_asked(
-        app, monkeypatch, ship, receiver, make_worker):
+        app, monkeypatch, ship, receiver, make_worker, outbox):
     settings(monkeypatch, app, SMS_ASCII_FOLD=True)
     shipment = ship("return")
     gateway = HttpSmsProvider(receiver.url + "/sms", "gateway-token", timeout=5)
@@ -64,7 +66,7 @@ def test_the_http_gateway_gets_json_a_bearer_token_and_ascii_when_asked(
 
 
 def test_a_failing_gateway_is_retried_with_exponential_backoff_then_given_up(
-        app, monkeypatch, ship, receiver, make_worker, clock):
+        app, monkeypatch, ship, receiver, make_worker, clock, outbox):
     settings(monkeypatch, app, OUTBOX_MAX_ATTEMPTS=4, OUTBOX_BACKOFF_BASE_SECONDS=30,
              OUTBOX_BACKOFF_MAX_SECONDS=100)
     receiver.status = 503
@@ -90,7 +92,7 @@ def test_a_failing_gateway_is_retried_with_exponential_backoff_then_given_up(
 
 
 def test_a_webhook_signature_verifies_with_an_independent_hmac(ship, event, subscribe, receiver,
-                                                                make_worker, clock):
+                                                                make_worker, clock, outbox):
     created = subscribe()
     shipment = ship("return")
     accepted = event(shipment, "accepted")
@@ -118,7 +120,7 @@ def test_a_webhook_signature_verifies_with_an_independent_hmac(ship, event, subs
 
 
 def test_a_failing_endpoint_is_retried_with_backoff_disabled_and_re_enabled_by_the_agency(
-        app, monkeypatch, as_user, ship, event, subscribe, receiver, make_worker, clock):
+        app, monkeypatch, as_user, ship, event, subscribe, receiver, make_worker, clock, outbox):
     settings(monkeypatch, app, WEBHOOK_DISABLE_AFTER_FAILURES=3, OUTBOX_MAX_ATTEMPTS=5,
              OUTBOX_BACKOFF_BASE_SECONDS=60)
     created = subscribe(events=["accepted", "delivered"])
@@ -164,7 +166,7 @@ def test_a_failing_endpoint_is_retried_with_backoff_disabled_and_re_enabled_by_t
 
 
 def test_a_burst_meeting_a_dead_endpoint_counts_as_one_failure(
-        app, monkeypatch, ship, event, subscribe, receiver, make_worker, clock):
+        app, monkeypatch, ship, event, subscribe, receiver, make_worker, clock, outbox):
     settings(monkeypatch, app, WEBHOOK_DISABLE_AFTER_FAILURES=3)
     created = subscribe()
     receiver.status = 502
@@ -191,7 +193,7 @@ def test_a_burst_meeting_a_dead_endpoint_counts_as_one_failure(
     assert sub.consecutive_failures == 0 and sub.paused_until is None
 
 
-def test_an_unreachable_endpoint_is_a_failed_delivery(as_user, ship, make_worker):
+def test_an_unreachable_endpoint_is_a_failed_delivery(as_user, ship, make_worker, outbox):
     resp = as_user("agency").post(WEBHOOKS, json={"url": "http://127.0.0.1:9/closed"})
     shipment = ship("return")
     make_worker().run_once()
@@ -202,7 +204,7 @@ def test_an_unreachable_endpoint_is_a_failed_delivery(as_user, ship, make_worker
 
 
 def test_deleting_a_subscription_drops_what_waits_for_it(as_user, ship, subscribe, make_worker,
-                                                         receiver):
+                                                         receiver, outbox):
     created = subscribe()
     shipment = ship("return")
     assert as_user("agency").delete(f"{WEBHOOKS}/{created['id']}").status_code == 204
@@ -213,7 +215,7 @@ def test_deleting_a_subscription_drops_what_waits_for_it(as_user, ship, subscrib
 
 
 def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_new_claim(
-        ship, subscribe, receiver, make_worker, clock):
+        ship, subscribe, receiver, make_worker, clock, outbox):
     subscribe()
     shipment = ship("return")
     slow, fast = make_worker(), make_worker()
@@ -230,7 +232,7 @@ def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_new_claim(
                           populate_existing=True).consecutive_failures == 0
 
 
-def test_stopping_gives_back_what_was_claimed_but_not_sent(ship, log_sms, make_worker, clock):
+def test_stopping_gives_back_what_was_claimed_but_not_sent(ship, log_sms, make_worker, clock, outbox):
     shipment = ship("return")
     stop = threading.Event()
     stop.set()

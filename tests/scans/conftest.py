@@ -1,8 +1,9 @@
-"""Fixtures shared with the scans, delivery and tracking tests (tests/scans/support.py)."""
+"""Scan tests move the fixed clock on by days (notices two working days apart)."""
 from __future__ import annotations
 
+import pytest
 
-from scans.support import (  # noqa: F401 (fixtures)
-    _tokens_outlive_the_clock, make_return, step, walk,
-)
 
+@pytest.fixture(autouse=True)
+def _long_tokens(tokens_outlive_the_clock: None) -> None:
+    pass

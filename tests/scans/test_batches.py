@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from conftest import assert_problem
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.shipments.models import Shipment, TrackingEvent
-from scans.support import SCANS, scan, send, shipment_of
+
+SCANS = "/api/v1/scans"
 
 
 def _events(tn: str) -> list[TrackingEvent]:
@@ -20,7 +20,7 @@ def _events(tn: str) -> list[TrackingEvent]:
         .where(Shipment.tracking_number == tn).order_by(TrackingEvent.occurred_at, TrackingEvent.id)))
 
 
-def _thousand_scans(numbers: list[str], start) -> list[dict]:
+def _thousand_scans(scan, numbers: list[str], start) -> list[dict]:
     """50 scans per shipment: accepted, then arrivals and departures at two offices, a second apart."""
     scans = []
     for n, tn in enumerate(numbers):
@@ -33,10 +33,11 @@ def _thousand_scans(numbers: list[str], start) -> list[dict]:
     return scans
 
 
-def test_a_batch_of_1000_sent_three_times_records_each_scan_once(app, as_user, make_return, clock):
-    numbers = [make_return() for _ in range(20)]
+def test_a_batch_of_1000_sent_three_times_records_each_scan_once(app, as_user, clock, scan, send, shipment_of,
+                                                                 make_shipment):
+    numbers = [make_shipment.number("agency") for _ in range(20)]
     start = clock.now() + timedelta(minutes=1)
-    batch = _thousand_scans(numbers, start)
+    batch = _thousand_scans(scan, numbers, start)
     assert len(batch) == 1000
     clock.advance(hours=1)
     courier = as_user("courier")
@@ -56,20 +57,21 @@ def test_a_batch_of_1000_sent_three_times_records_each_scan_once(app, as_user, m
             assert [e.event for e in events[:2]] == ["created", "accepted"] and len(events) == 51
             shipment = db.session.scalar(select(Shipment).where(Shipment.tracking_number == tn))
             assert shipment.status.value == "in_transit"
-    assert [e["office_code"] for e in shipment_of(as_user, numbers[0])["events"][-3:]] == [
+    assert [e["office_code"] for e in shipment_of(numbers[0])["events"][-3:]] == [
         "BC-THANHHOA", "BC-BIMSON", "BC-BIMSON"]
 
 
-def test_a_batch_with_10_bad_scans_records_the_other_990(as_user, make_return, clock):
-    numbers = [make_return() for _ in range(20)]
-    other = make_return()
+def test_a_batch_with_10_bad_scans_records_the_other_990(as_user, clock, scan, send, make_shipment):
+    numbers = [make_shipment.number("agency") for _ in range(20)]
+    other = make_shipment.number("agency")
     start = clock.now() + timedelta(minutes=1)
-    batch = _thousand_scans(numbers, start)
+    batch = _thousand_scans(scan, numbers, start)
     clock.advance(hours=1)
     tn = numbers[0]
     bad = {
         10: ({**scan(tn, "arrived", start, office_code="BC-BIMSON"), "id": "not-a-uuid"}, "invalid_scan"),
-        57: (scan(tn, "arrived", clock.now() + timedelta(minutes=6), office_code="BC-BIMSON"), "occurred_in_future"),
+        57: (scan(tn, "arrived", clock.now() + timedelta(minutes=6), office_code="BC-BIMSON"),
+             "occurred_in_future"),
         108: (scan(tn, "arrived", start + timedelta(seconds=5), office_code="BC-BIMSON", lat=91.0, lon=105.8),
               "invalid_coordinates"),
         159: (scan("EE471108151FR", "arrived", start, office_code="BC-BIMSON"), "shipment_not_found"),
@@ -92,8 +94,8 @@ def test_a_batch_with_10_bad_scans_records_the_other_990(as_user, make_return, c
     assert all("error" not in r for r in results if r["result"] != "rejected")
 
 
-def test_the_answer_counts_and_keeps_the_order(as_user, make_return, step, clock):
-    tn = make_return()
+def test_the_answer_counts_and_keeps_the_order(as_user, step, clock, scan, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=30)
     t = clock.now() - timedelta(minutes=20)
     scans = [scan(tn, "arrived", t + timedelta(minutes=2), office_code="BC-BIMSON"),
@@ -108,8 +110,8 @@ def test_the_answer_counts_and_keeps_the_order(as_user, make_return, step, clock
     assert "event" in body["results"][2]["error"]["detail"]
 
 
-def test_a_scan_id_twice_in_one_batch_is_recorded_once(as_user, make_return, clock):
-    tn = make_return()
+def test_a_scan_id_twice_in_one_batch_is_recorded_once(as_user, clock, scan, send, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=10)
     once = scan(tn, "accepted", clock.now())
     results = send(as_user("clerk"), [once, dict(once)])
@@ -119,8 +121,8 @@ def test_a_scan_id_twice_in_one_batch_is_recorded_once(as_user, make_return, clo
     assert [r["error"]["code"] for r in results] == ["office_required", "duplicate_id_in_batch"]
 
 
-def test_a_scan_id_reused_for_another_scan_is_rejected(as_user, make_return, clock):
-    tn = make_return()
+def test_a_scan_id_reused_for_another_scan_is_rejected(as_user, clock, scan, send, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=10)
     first = scan(tn, "accepted", clock.now())
     send(as_user("clerk"), [first])
@@ -129,10 +131,10 @@ def test_a_scan_id_reused_for_another_scan_is_rejected(as_user, make_return, clo
     assert result["error"]["code"] == "scan_id_reused"
 
 
-def test_a_rejected_scan_may_be_sent_again_later(as_user, make_return, clock):
+def test_a_rejected_scan_may_be_sent_again_later(as_user, clock, scan, send, make_shipment):
     """Rejections leave no trace: an offline phone's scan that arrived before the one it
     follows is accepted when sent again after it."""
-    tn = make_return()
+    tn = make_shipment.number("agency")
     clock.advance(minutes=30)
     arrived = scan(tn, "arrived", clock.now() - timedelta(minutes=5), office_code="BC-BIMSON")
     [first] = send(as_user("courier"), [arrived])
@@ -145,35 +147,37 @@ def test_a_rejected_scan_may_be_sent_again_later(as_user, make_return, clock):
 @pytest.mark.parametrize(("body", "field"), [
     ({}, "scans"), ({"scans": []}, "scans"), ({"scans": "x"}, "scans"), ({"scans": [], "x": 1}, "x"),
 ])
-def test_malformed_batches_are_422(as_user, body, field):
-    assert_problem(as_user("courier").post(SCANS, json=body), 422, "validation_error", field)
+def test_malformed_batches_are_422(as_user, body, field, problem):
+    problem(as_user("courier").post(SCANS, json=body), 422, "validation_error", field)
 
 
-def test_more_than_1000_scans_is_422(as_user):
+def test_more_than_1000_scans_is_422(as_user, problem):
     scans = [{"id": str(uuid.uuid4())} for _ in range(1001)]
-    assert_problem(as_user("courier").post(SCANS, json={"scans": scans}), 422, "validation_error", "scans")
+    problem(as_user("courier").post(SCANS, json={"scans": scans}), 422, "validation_error", "scans")
 
 
 @pytest.mark.parametrize("item", [
     None, 1, "x", [], {}, {"id": 5}, {"id": str(uuid.uuid4()), "tracking_number": None},
-    {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "accepted", "occurred_at": "2026-11-23T09:00:00"},
-    {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "accepted", "occurred_at": "0001-01-01T00:00:00+14:00"},
+    {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "accepted",
+     "occurred_at": "2026-11-23T09:00:00"},
+    {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "accepted",
+     "occurred_at": "0001-01-01T00:00:00+14:00"},
     {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "accepted",
      "occurred_at": "2026-11-23T09:00:00+07:00", "lat": True, "lon": 1e400},
     {"id": str(uuid.uuid4()), "tracking_number": "EE471108151FR", "event": "delivery_failed",
      "occurred_at": "2026-11-23T09:00:00+07:00", "reason": "bored"},
 ])
-def test_a_scan_that_does_not_parse_is_rejected_alone(as_user, item):
+def test_a_scan_that_does_not_parse_is_rejected_alone(as_user, item, send):
     results = send(as_user("courier"), [item])
     assert results[0]["result"] == "rejected" and results[0]["error"]["code"] == "invalid_scan"
 
 
 @pytest.mark.parametrize("role", ["agency", "admin"])
-def test_only_couriers_clerks_and_supervisors_scan(as_user, role, make_return, clock):
-    tn = make_return()
+def test_only_couriers_clerks_and_supervisors_scan(as_user, role, clock, problem, scan, make_shipment):
+    tn = make_shipment.number("agency")
     resp = as_user(role).post(SCANS, json={"scans": [scan(tn, "accepted", clock.now())]})
-    assert_problem(resp, 403, "role_forbidden")
+    problem(resp, 403, "role_forbidden")
 
 
-def test_scanning_needs_a_token(client):
-    assert_problem(client.post(SCANS, json={"scans": []}), 401)
+def test_scanning_needs_a_token(client, problem):
+    problem(client.post(SCANS, json={"scans": []}), 401)

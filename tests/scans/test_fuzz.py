@@ -6,11 +6,15 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scans.support import SCANS, SHIPMENTS, TRACK
+SCANS = "/api/v1/scans"
+SHIPMENTS = "/api/v1/shipments"
+TRACK = "/api/v1/track"
+
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (st.lists(children, max_size=4)
+                      | st.dictionaries(st.text(max_size=10), children, max_size=4)),
     max_leaves=20,
 )
 FUZZ = settings(max_examples=60, deadline=None,
@@ -19,7 +23,8 @@ FUZZ = settings(max_examples=60, deadline=None,
 SCAN_FIELDS = st.fixed_dictionaries({}, optional={
     "id": st.uuids().map(str) | JSON_VALUES,
     "tracking_number": st.sampled_from(["EE471108151FR", "HB000000019VN", "hb 1"]) | JSON_VALUES,
-    "event": st.sampled_from(["accepted", "arrived", "delivery_failed", "returned", "delivered"]) | JSON_VALUES,
+    "event": st.sampled_from(["accepted", "arrived", "delivery_failed", "returned",
+                              "delivered"]) | JSON_VALUES,
     "occurred_at": st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()) | JSON_VALUES,
     "office_code": st.sampled_from(["BC-BIMSON", "nope"]) | JSON_VALUES,
     "lat": st.floats() | JSON_VALUES, "lon": st.floats() | JSON_VALUES,
@@ -52,13 +57,15 @@ def test_fuzz_scan_bodies(as_user, value):
     "recipient_name": JSON_VALUES, "relationship": st.sampled_from(["self", "proxy"]) | JSON_VALUES,
     "id_type": st.sampled_from(["cccd", "cmnd", "passport"]) | JSON_VALUES,
     "id_number": st.sampled_from(["038090001234", "123"]) | JSON_VALUES,
-    "authorization_ref": JSON_VALUES, "signature_png": st.binary(max_size=30).map(lambda b: b.hex()) | JSON_VALUES,
-    "photo_jpeg": JSON_VALUES, "occurred_at": st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    "authorization_ref": JSON_VALUES,
+    "signature_png": st.binary(max_size=30).map(lambda b: b.hex()) | JSON_VALUES,
+    "photo_jpeg": JSON_VALUES,
+    "occurred_at": st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
     "lat": st.floats() | JSON_VALUES, "lon": st.floats() | JSON_VALUES,
 }))
-def test_fuzz_proof_of_delivery(as_user, make_return, walk, body):
+def test_fuzz_proof_of_delivery(as_user, walk, body, make_shipment):
     if not hasattr(test_fuzz_proof_of_delivery, "tn"):  # one shipment for all the examples of a run
-        test_fuzz_proof_of_delivery.tn = make_return()
+        test_fuzz_proof_of_delivery.tn = make_shipment.number("agency")
         walk(test_fuzz_proof_of_delivery.tn, "accepted", "out_for_delivery")
     resp = as_user("courier").post(f"{SHIPMENTS}/{test_fuzz_proof_of_delivery.tn}/delivery", json=body)
     assert resp.status_code < 500, resp.get_json()

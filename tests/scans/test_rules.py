@@ -11,45 +11,44 @@ from app.accounts.models import Role, User
 from app.accounts.services import create_user
 from app.extensions import db
 from app.shipments.models import Shipment
-from scans.support import SHIPMENTS, scan, send, shipment_of
+
+SHIPMENTS = "/api/v1/shipments"
 
 
-def _status(as_user, tn):
-    return shipment_of(as_user, tn)["status"]
-
-
-def test_every_event_carries_its_upu_code(as_user, make_return, walk):
-    tn = make_return()
+def test_every_event_carries_its_upu_code(walk, shipment_of, make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "arrived", "departed", "out_for_delivery", "delivery_failed")
-    events = shipment_of(as_user, tn)["events"]
+    events = shipment_of(tn)["events"]
     assert [(e["event"], e["upu_code"]) for e in events] == [
         ("created", None), ("accepted", "EMA"), ("arrived", "EMG"), ("departed", "EMC"),
         ("out_for_delivery", "EDG"), ("delivery_failed", "EMH")]
     assert events[-1]["reason"] == "addressee_absent"
-    assert _status(as_user, tn) == "awaiting_collection"
+    assert shipment_of(tn)["status"] == "awaiting_collection"
 
 
-def test_late_scans_are_kept_in_time_order_and_the_status_recomputed(as_user, make_return, walk, clock):
-    tn = make_return()
+def test_late_scans_are_kept_in_time_order_and_the_status_recomputed(as_user, walk, clock, scan, send,
+                                                                     shipment_of, make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery")
     # The morning's arrival scan, synced late from an offline phone: before the round.
     [late] = send(as_user("courier"), [scan(tn, "arrived", clock.now() - timedelta(minutes=5),
                                             office_code="BC-BIMSON")])
     assert late["result"] == "recorded"
-    events = shipment_of(as_user, tn)["events"]
+    events = shipment_of(tn)["events"]
     assert [e["event"] for e in events] == ["created", "accepted", "arrived", "out_for_delivery"]
-    assert _status(as_user, tn) == "out_for_delivery"
+    assert shipment_of(tn)["status"] == "out_for_delivery"
     # Two offline scans in one batch, sent newest first: the status is that of the latest.
     clock.advance(hours=1)
     batch = [scan(tn, "delivery_failed", clock.now() - timedelta(minutes=10), reason="addressee_absent"),
              scan(tn, "arrived", clock.now() - timedelta(minutes=30), office_code="BC-BIMSON"),
              scan(tn, "out_for_delivery", clock.now() - timedelta(minutes=20))]
     assert [r["result"] for r in send(as_user("courier"), batch)] == ["recorded"] * 3
-    assert _status(as_user, tn) == "awaiting_collection"
+    assert shipment_of(tn)["status"] == "awaiting_collection"
 
 
-def test_a_late_scan_that_would_break_the_timeline_is_refused(as_user, make_return, step, walk, clock):
-    tn = make_return()
+def test_a_late_scan_that_would_break_the_timeline_is_refused(as_user, step, walk, clock, scan, send,
+                                                              make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery")
     step(tn, "delivery_failed", reason="refused")
     walk(tn, "returned")
@@ -59,8 +58,9 @@ def test_a_late_scan_that_would_break_the_timeline_is_refused(as_user, make_retu
     assert "returned" in result["error"]["detail"]
 
 
-def test_anything_after_delivered_is_refused(app, as_user, make_return, walk, clock):
-    tn = make_return()
+def test_anything_after_delivered_is_refused(app, as_user, walk, clock, scan, send, shipment_of,
+                                             make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery")
     clock.advance(minutes=10)
     resp = as_user("courier").post(f"{SHIPMENTS}/{tn}/delivery", json={
@@ -77,20 +77,21 @@ def test_anything_after_delivered_is_refused(app, as_user, make_return, walk, cl
     [late] = send(as_user("courier"), [scan(tn, "arrived", clock.now() - timedelta(minutes=25),
                                             office_code="BC-BIMSON")])
     assert late["result"] == "recorded"
-    assert _status(as_user, tn) == "delivered"
+    assert shipment_of(tn)["status"] == "delivered"
 
 
-def test_cancelled_after_acceptance_is_refused(as_user, make_return, walk):
-    tn = make_return()
+def test_cancelled_after_acceptance_is_refused(as_user, walk, shipment_of, make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted")
     resp = as_user("clerk").post(f"{SHIPMENTS}/{tn}/cancel", json={})
     assert resp.status_code == 409 and resp.get_json()["code"] == "not_cancellable"
-    assert _status(as_user, tn) == "accepted"
+    assert shipment_of(tn)["status"] == "accepted"
 
 
-def test_returned_only_after_two_notices_two_working_days_apart(as_user, make_return, step, walk, clock):
+def test_returned_only_after_two_notices_two_working_days_apart(step, walk, clock, shipment_of,
+                                                                make_shipment):
     """Acceptance point 3. Monday 23 November 2026; Tuesday 24 is a public holiday."""
-    tn = make_return()
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery", "delivery_failed")  # first notice, Monday
     assert step(tn, "returned")["error"]["code"] == "return_not_allowed"
     clock.advance(days=2)  # Wednesday: one working day later, not two
@@ -101,11 +102,11 @@ def test_returned_only_after_two_notices_two_working_days_apart(as_user, make_re
     clock.advance(days=1)  # Thursday: the third notice is two working days after the first
     walk(tn, "out_for_delivery", "delivery_failed")
     assert step(tn, "returned")["result"] == "recorded"
-    assert _status(as_user, tn) == "returned"
+    assert shipment_of(tn)["status"] == "returned"
 
 
-def test_a_refusal_lets_the_item_go_back_at_once(as_user, make_return, step, walk):
-    tn = make_return()
+def test_a_refusal_lets_the_item_go_back_at_once(step, walk, make_shipment):
+    tn = make_shipment.number("agency")
     walk(tn, "accepted", "out_for_delivery")
     assert step(tn, "delivery_failed", reason="refused")["result"] == "recorded"
     assert step(tn, "returned")["result"] == "recorded"
@@ -121,8 +122,9 @@ def stranger(app):
         return user.id
 
 
-def test_couriers_scan_their_office_items_or_those_assigned_to_them(app, as_user, make_return, stranger, clock):
-    tn = make_return()  # at the Bỉm Sơn office
+def test_couriers_scan_their_office_items_or_those_assigned_to_them(app, as_user, stranger, clock, scan, send,
+                                                                    make_shipment):
+    tn = make_shipment.number("agency")  # at the Bỉm Sơn office
     clock.advance(minutes=10)
     outsider = as_user("courier-hatrung")
     [refused] = send(outsider, [scan(tn, "accepted", clock.now())])
@@ -135,19 +137,20 @@ def test_couriers_scan_their_office_items_or_those_assigned_to_them(app, as_user
     assert assigned["result"] == "recorded"
 
 
-def test_supervisors_scan_anything(as_user, make_return, clock):
-    tn = make_return()
+def test_supervisors_scan_anything(as_user, clock, scan, send, shipment_of, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=10)
     [result] = send(as_user("supervisor"), [scan(tn, "accepted", clock.now())])
     assert result["result"] == "recorded"
-    event = shipment_of(as_user, tn)["events"][-1]
+    event = shipment_of(tn)["events"][-1]
     assert event["office_code"] == "BC-THANHHOA"  # the scanner's office, when the scan names none
 
 
-def test_the_scan_keeps_who_where_and_when(app, as_user, make_return, clock):
-    tn = make_return()
+def test_the_scan_keeps_who_where_and_when(app, as_user, clock, scan, send, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=10)
-    sent = scan(tn, "accepted", clock.now() - timedelta(minutes=3), lat=20.08, lon=105.86, note="Nhận tại UBND")
+    sent = scan(tn, "accepted", clock.now() - timedelta(minutes=3), lat=20.08, lon=105.86,
+                note="Nhận tại UBND")
     send(as_user("courier"), [sent])
     with app.app_context():
         from app.shipments.models import TrackingEvent
@@ -160,19 +163,20 @@ def test_the_scan_keeps_who_where_and_when(app, as_user, make_return, clock):
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(91, 105), (20, 181), (-33.9, 151.2), (20.0, None), (0, 0)])
-def test_impossible_coordinates_are_rejected(as_user, make_return, clock, lat, lon):
-    tn = make_return()
+def test_impossible_coordinates_are_rejected(as_user, clock, lat, lon, scan, send, make_shipment):
+    tn = make_shipment.number("agency")
     clock.advance(minutes=10)
     extra = {"lat": lat} if lon is None else {"lat": lat, "lon": lon}
     [result] = send(as_user("courier"), [scan(tn, "accepted", clock.now(), **extra)])
     assert result["error"]["code"] == "invalid_coordinates"
 
 
-def test_the_clock_skew_allowed_is_configurable(app, as_user, make_return, clock, monkeypatch):
-    tn = make_return()
+def test_the_clock_skew_allowed_is_configurable(app, as_user, clock, monkeypatch, scan, send, make_shipment):
+    tn = make_shipment.number("agency")
     ahead = clock.now() + timedelta(minutes=4)
     [ok] = send(as_user("courier"), [scan(tn, "accepted", ahead)])
     assert ok["result"] == "recorded"
     monkeypatch.setitem(app.config, "SCAN_CLOCK_SKEW_SECONDS", 60)
-    [late] = send(as_user("courier"), [scan(tn, "arrived", ahead + timedelta(seconds=1), office_code="BC-BIMSON")])
+    [late] = send(as_user("courier"), [scan(tn, "arrived", ahead + timedelta(seconds=1),
+                                            office_code="BC-BIMSON")])
     assert late["error"]["code"] == "occurred_in_future"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -38,16 +38,16 @@ def test_demo_clerk_creates_the_spec_body(client, shipment_body):
     assert {"fee", "due_date"} <= out.keys()  # SPEC §7; priced by the fee engine
     created_at = datetime.fromisoformat(out["created_at"])
     assert created_at.utcoffset() is not None  # ISO 8601 with an offset
-    assert created_at == datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    assert created_at == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
-def test_intake_gets_the_intake_indicator(create):
-    tn = create(service="intake")["tracking_number"]
+def test_intake_gets_the_intake_indicator(make_shipment):
+    tn = make_shipment.number(service="intake")
     assert tn.startswith("HA") and tn.endswith("VN") and s10.is_valid(tn)
 
 
-def test_get_returns_the_shipment_with_its_created_event(as_user, create):
-    made = create()
+def test_get_returns_the_shipment_with_its_created_event(as_user, make_shipment):
+    made = make_shipment()
     resp = as_user("clerk").get(f"{SHIPMENTS}/{made['tracking_number']}")
     assert resp.status_code == 200
     got = resp.get_json()
@@ -60,22 +60,22 @@ def test_get_returns_the_shipment_with_its_created_event(as_user, create):
     assert event["occurred_at"].startswith("2026-11-23T02:00:00")
 
 
-def test_location_header_leads_to_the_shipment(as_user, create, shipment_body):
+def test_location_header_leads_to_the_shipment(as_user, shipment_body):
     resp = as_user("clerk").post(SHIPMENTS, json=shipment_body())
     again = as_user("clerk").get(resp.headers["Location"])
     assert again.status_code == 200
     assert again.get_json()["tracking_number"] == resp.get_json()["tracking_number"]
 
 
-def test_lower_case_tracking_number_is_found(as_user, create):
-    tn = create()["tracking_number"]
+def test_lower_case_tracking_number_is_found(as_user, make_shipment):
+    tn = make_shipment.number()
     resp = as_user("clerk").get(f"{SHIPMENTS}/{tn.lower()}")
     assert resp.status_code == 200
     assert resp.get_json()["tracking_number"] == tn
 
 
-def test_list_filtered_by_dossier_code_finds_it(as_user, create):
-    made = create()
+def test_list_filtered_by_dossier_code_finds_it(as_user, make_shipment):
+    made = make_shipment()
     code = made["dossier"]["code"]
     resp = as_user("clerk").get(SHIPMENTS, query_string={"dossier_code": code})
     assert resp.status_code == 200
@@ -85,8 +85,8 @@ def test_list_filtered_by_dossier_code_finds_it(as_user, create):
     assert page["next_cursor"] is None
 
 
-def test_body_is_stored_as_given(as_user, create):
-    out = create()
+def test_body_is_stored_as_given(as_user, make_shipment):
+    out = make_shipment()
     assert out["sender"]["name"] == "UBND phường Bỉm Sơn"
     assert out["sender"]["address"] == {"line": "Số 1 Trần Phú", "unit_code": "14812",
                                         "unit_name": out["sender"]["address"]["unit_name"],
@@ -99,8 +99,8 @@ def test_body_is_stored_as_given(as_user, create):
     assert out["collect_fee_vnd"] == 0
 
 
-def test_id_number_is_kept_only_as_hash_and_last_four(app, create):
-    out = create()
+def test_id_number_is_kept_only_as_hash_and_last_four(app, make_shipment):
+    out = make_shipment()
     assert out["recipient"]["id_type"] == "cccd"
     assert out["recipient"]["id_last4"] == "1234"
     assert "038090001234" not in str(out)
@@ -112,8 +112,8 @@ def test_id_number_is_kept_only_as_hash_and_last_four(app, create):
     assert len(row.recipient_id_hash) == 64
 
 
-def test_creation_is_audited(app, create):
-    tn = create()["tracking_number"]
+def test_creation_is_audited(app, make_shipment):
+    tn = make_shipment.number()
     with app.app_context():
         entries = db.session.scalars(select(AuditEntry).where(
             AuditEntry.action == "shipment.create", AuditEntry.entity_id == tn)).all()
@@ -122,20 +122,20 @@ def test_creation_is_audited(app, create):
         assert entries[0].detail["service"] == "return"
 
 
-def test_accepted_on_defaults_to_today_in_the_province(create, clock):
-    clock.set(datetime(2026, 11, 23, 18, 30, tzinfo=timezone.utc))  # 01:30 on the 24th in Thanh Hóa
-    out = create(accepted_on=None)
+def test_accepted_on_defaults_to_today_in_the_province(clock, make_shipment):
+    clock.set(datetime(2026, 11, 23, 18, 30, tzinfo=UTC))  # 01:30 on the 24th in Thanh Hóa
+    out = make_shipment(accepted_on=None)
     assert out["accepted_on"] == "2026-11-24"
 
 
-def test_serials_increase(create):
-    first = create()["tracking_number"]
-    second = create()["tracking_number"]
+def test_serials_increase(make_shipment):
+    first = make_shipment.number()
+    second = make_shipment.number()
     assert int(second[2:10]) == int(first[2:10]) + 1
 
 
 @pytest.mark.parametrize("username", ["supervisor", "agency"])
-def test_other_creator_roles(create, username):
-    out = create(username)
+def test_other_creator_roles(username, make_shipment):
+    out = make_shipment(username)
     assert out["status"] == "created"
     assert out["office_code"] == "BC-BIMSON"  # the agency's serving office

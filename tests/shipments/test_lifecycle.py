@@ -1,18 +1,25 @@
 """The status machine of SPEC §6 (app.shipments.lifecycle), on timelines in memory."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.errors import ValidationFailed
 from app.shipments.lifecycle import (
-    FOLLOWS, Step, TransitionRefused, check_details, place, return_allowed, second_notice_from, status_of,
+    FOLLOWS,
+    Step,
+    TransitionRefused,
+    check_details,
+    place,
+    return_allowed,
+    second_notice_from,
+    status_of,
 )
 from app.shipments.models import FINAL_STATUSES, Status
 
 # Monday 23 November 2026, 09:00 in Thanh Hóa; Tuesday 24 is a public holiday (Vietnam Cultural Day).
-MON = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+MON = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def at(days: float = 0, hours: float = 0) -> datetime:

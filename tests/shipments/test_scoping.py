@@ -35,15 +35,15 @@ def login(app, client) -> Callable[..., dict[str, str]]:
 
 
 @pytest.fixture
-def bimson(create) -> dict[str, Any]:
+def bimson(make_shipment) -> dict[str, Any]:
     """A shipment of UBND-14812 at BC-BIMSON, made by the demo clerk."""
-    return create("clerk")
+    return make_shipment("clerk")
 
 
 @pytest.fixture
-def hatrung(create) -> dict[str, Any]:
+def hatrung(make_shipment) -> dict[str, Any]:
     """A shipment of UBND-15271 at BC-HATRUNG, made by the supervisor."""
-    out = create("supervisor", agency_code="UBND-15271")
+    out = make_shipment("supervisor", agency_code="UBND-15271")
     assert out["office_code"] == "BC-HATRUNG"
     return out
 
@@ -52,7 +52,8 @@ def hatrung(create) -> dict[str, Any]:
     ("post", SHIPMENTS), ("get", SHIPMENTS), ("get", f"{SHIPMENTS}/EE471108151FR"),
     ("post", f"{SHIPMENTS}/EE471108151FR/cancel"),
 ])
-@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer hcc_not-a-token", "Basic Y2xlcms6ZGVtbw=="])
+@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer hcc_not-a-token",
+                                           "Basic Y2xlcms6ZGVtbw=="])
 def test_without_a_valid_token_401(client, shipment_body, method, path, authorization):
     headers = {"Authorization": authorization} if authorization else {}
     resp = getattr(client, method)(path, json=shipment_body() if method == "post" else None, headers=headers)
@@ -80,8 +81,8 @@ def test_agency_may_not_read_another_agencys_shipment(as_user, hatrung):
     assert resp.get_json()["code"] == "shipment_not_found"
 
 
-def test_agency_may_not_read_another_agencys_shipment_at_its_own_office(as_user, create):
-    other = create("clerk", agency_code="UBND-14818")
+def test_agency_may_not_read_another_agencys_shipment_at_its_own_office(as_user, make_shipment):
+    other = make_shipment("clerk", agency_code="UBND-14818")
     assert other["office_code"] == "BC-BIMSON"
     assert as_user("agency").get(f"{SHIPMENTS}/{other['tracking_number']}").status_code == 404
     assert other["tracking_number"] not in _numbers(as_user("agency").get(SHIPMENTS))
@@ -148,8 +149,8 @@ def test_courier_may_not_cancel(as_user, bimson):
     assert resp.status_code == 403
 
 
-def test_agency_creates_return_shipments_for_its_own_agency(create):
-    out = create("agency", service="return")
+def test_agency_creates_return_shipments_for_its_own_agency(make_shipment):
+    out = make_shipment("agency", service="return")
     assert out["agency_code"] == "UBND-14812"
     assert out["tracking_number"].startswith("HB")
 

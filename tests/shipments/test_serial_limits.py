@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_problem
 from sqlalchemy import delete
 
 from app.extensions import db
@@ -19,19 +18,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_an_exhausted_indicator_is_refused_with_503_not_a_wrapped_number(
-        app, committed, as_user, shipment_body):
-    app.config["S10_INDICATOR_RETURN"] = "HY"
-    try:
-        with app.app_context():
-            db.session.add(SerialCounter(indicator="HY", last_serial=s10.MAX_SERIAL))
-            db.session.commit()
-        resp = as_user("clerk").post(SHIPMENTS, json=shipment_body())
-        assert_problem(resp, 503, "serials_exhausted")
-    finally:
-        app.config["S10_INDICATOR_RETURN"] = "HB"
-        with app.app_context():
-            db.session.execute(delete(SerialCounter).where(SerialCounter.indicator == "HY"))
-            db.session.commit()
+        app, committed_run, monkeypatch, as_user, shipment_body, problem):
+    monkeypatch.setitem(app.config, "S10_INDICATOR_RETURN", "HY")
+    committed_run.also_delete(delete(SerialCounter).where(SerialCounter.indicator == "HY"))
+    with app.app_context():
+        db.session.add(SerialCounter(indicator="HY", last_serial=s10.MAX_SERIAL))
+        db.session.commit()
+    resp = as_user("clerk").post(SHIPMENTS, json=shipment_body())
+    problem(resp, 503, "serials_exhausted")
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -39,11 +33,11 @@ def test_an_exhausted_indicator_is_refused_with_503_not_a_wrapped_number(
     ("phone", "०९१२३४५६७८"),           # Devanagari digits
     ("id_number", "٠٣٨٠٩٠٠٠١٢٣٤"),
 ])
-def test_digits_of_other_scripts_are_refused(as_user, shipment_body, field, value):
+def test_digits_of_other_scripts_are_refused(as_user, shipment_body, field, value, problem):
     body = shipment_body()
     body["recipient"][field] = value
     resp = as_user("clerk").post(SHIPMENTS, json=body)
-    assert_problem(resp, 422, None, f"recipient.{field}")
+    problem(resp, 422, None, f"recipient.{field}")
 
 
 def test_fullwidth_digits_normalise_to_a_valid_phone(as_user, shipment_body):

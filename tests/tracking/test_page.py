@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 
-def test_the_qr_link_of_a_label_opens_a_vietnamese_tracking_page(app, client, make_return, walk):
+def test_the_qr_link_of_a_label_opens_a_vietnamese_tracking_page(app, client, walk, make_shipment):
     from app.labels.values import tracking_url
 
-    tn = make_return()
+    tn = make_shipment.number("agency")
     walk(tn, "accepted")
     path = urlsplit(tracking_url(app.config["PUBLIC_BASE_URL"], tn)).path
     resp = client.get(path)
@@ -22,7 +22,7 @@ def test_the_qr_link_of_a_label_opens_a_vietnamese_tracking_page(app, client, ma
 
 
 def test_an_unknown_or_malformed_number_gets_the_same_404_page(client):
-    unknown = client.get("/t/HB999999995VN")  
+    unknown = client.get("/t/HB999999995VN")  # well-formed, never issued
     malformed = client.get("/t/not-a-number")
     assert unknown.status_code == malformed.status_code == 404
     assert unknown.get_data() == malformed.get_data()

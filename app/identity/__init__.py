@@ -1,0 +1,1 @@
+"""Identity documents read at the counter and the gate (CCCD QR code)."""

@@ -1,0 +1,49 @@
+"""Server-rendered pages for people (UI.md §1): a blueprint per audience, templates beside them.
+
+Pages call the same services as the JSON API. Every path but the API's and the health checks'
+(layout.MACHINE_PATHS) is a page: CSRF checks, the session cookie, Vietnamese (or English)
+text and HTML error pages. The API never reads the session cookie: it keeps bearer tokens.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
+
+from app.web import errors, i18n, layout, session
+from app.web.layout import is_api_request
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+csrf = CSRFProtect()
+
+
+def init_web(app: Flask) -> None:
+    """Call after the API's error handlers are registered: the HTML pages wrap them."""
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["HCC_ENV"] == "production",
+        # Checked below for pages only: the JSON API authenticates by bearer header, which a
+        # browser never attaches on its own, so a cross-site form cannot ride on it.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    csrf.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    session.init_app(app)
+
+    from app.web.auth.routes import bp as auth
+    from app.web.counter import desk, shipment  # noqa: F401  (their pages join the counter blueprint)
+    from app.web.counter.routes import bp as counter
+    from app.web.courier.routes import bp as courier
+    from app.web.public.routes import bp as public
+
+    for bp in (layout.bp, public, auth, counter, courier):
+        app.register_blueprint(bp)
+
+    @app.before_request
+    def _csrf_on_pages() -> None:
+        # A request no view will take gets its 404 or 405, not a CSRF refusal.
+        if request.method in UNSAFE_METHODS and not is_api_request() and request.routing_exception is None:
+            csrf.protect()

@@ -1,0 +1,63 @@
+"""What every page shares: the base template, navigation by role, the language switch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from app.accounts.models import Role
+from app.web.i18n import LOCALES, SESSION_KEY
+from app.web.session import safe_next
+
+# Paths for programs, not people: no CSRF check, and errors stay problem+json.
+MACHINE_PATHS = ("/api/", "/healthz", "/readyz")
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    roles: frozenset[Role]
+
+
+# Pages appear in the navigation once their blueprint exists (issue 10 onwards).
+NAVIGATION = (
+    NavItem("counter.new_shipment", _l("Bưu gửi mới"), frozenset({Role.clerk, Role.supervisor})),
+    NavItem("counter.desk", _l("Quầy giao dịch"), frozenset({Role.clerk, Role.supervisor})),
+    NavItem("courier.home", _l("Bưu tá"), frozenset({Role.courier})),
+    NavItem("agency.home", _l("Cơ quan"), frozenset({Role.agency})),
+    NavItem("supervisor.home", _l("Giám sát"), frozenset({Role.supervisor})),
+    NavItem("admin.home", _l("Quản trị"), frozenset({Role.admin})),
+)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(MACHINE_PATHS)
+
+
+def navigation_for(role: Role) -> list[NavItem]:
+    views = current_app.view_functions
+    return [item for item in NAVIGATION if role in item.roles and item.endpoint in views]
+
+
+def home_for(role: Role) -> str:
+    """Where a user lands after signing in: the first page of their navigation."""
+    items = navigation_for(role)
+    return url_for(items[0].endpoint) if items else url_for("public.index")
+
+
+@bp.app_context_processor
+def _layout_globals() -> dict:
+    return {"navigation_for": navigation_for, "hotlines": current_app.config["HOTLINES"]}
+
+
+@bp.post("/lang")
+def switch_language() -> Response:
+    lang = request.form.get("lang", "")
+    if lang in LOCALES:
+        session[SESSION_KEY] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"), code=303)

@@ -1,0 +1,93 @@
+"""`make screenshots`: small PNGs of the counter's pages at 1366 and 360 px in docs/screenshots/
+(issue 10, acceptance 6). Not collected by a plain `pytest` run (no test_ prefix): the make
+target names this file, so it runs on the browser tests' live server, fixtures and guards
+(CSP on, nothing leaving 127.0.0.1)."""
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SIZES = {"1366": {"width": 1366, "height": 768}, "360": {"width": 360, "height": 740}}
+MAX_BYTES = 150_000
+PALETTES = (64, 32, 16)  # fewer colours until the PNG is small enough
+
+
+def save(page: Page, name: str) -> None:
+    """<name>-1366.png and <name>-360.png, the whole page, as palette PNGs."""
+    for width, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+        shot = Image.open(io.BytesIO(page.screenshot(full_page=True, animations="disabled"))).convert("RGB")
+        for colours in PALETTES:
+            out = io.BytesIO()
+            shot.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
+            if out.tell() <= MAX_BYTES:
+                break
+        (SHOTS / f"{name}-{width}.png").write_bytes(out.getvalue())
+    page.set_viewport_size(SIZES["1366"])
+
+
+def seed_desk(api, token: str, shipment_body) -> None:
+    """A counter's morning: a dossier taken in, a result to hand to a courier, one waiting."""
+    api("post", "/api/v1/shipments", token=token, json=shipment_body(service="intake", collect_fee_vnd=25000))
+    for phone, events in (("0912000111", ("accepted",)), ("0987654321", ("accepted", "delivery_failed"))):
+        body = shipment_body()
+        body["recipient"] = {**body["recipient"], "phone": phone}
+        number = api("post", "/api/v1/shipments", token=token, json=body).json()["tracking_number"]
+        for event in events:  # one batch each, in the order they happen
+            scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": event,
+                    "occurred_at": datetime.now(UTC).isoformat()}
+            if event == "delivery_failed":
+                scan["reason"] = "addressee_absent"
+            assert api("post", "/api/v1/scans", token=token, json={"scans": [scan]}).json()["recorded"] == 1
+
+
+def fill_new_shipment(page: Page) -> None:
+    """A return to Phường Bỉm Sơn, typed as a clerk does, until the quote shows."""
+    page.goto("/counter/shipments/new")
+    page.locator('[name="service"]').select_option("return")
+    values = {"dossier.code": f"000.00.12.H56-200313-{uuid.uuid4().hex[:4].upper()}",
+              "dossier.procedure": "Cấp bản sao trích lục hộ tịch", "agency_code": "UBND-14812",
+              "sender.name": "UBND phường Bỉm Sơn", "sender.phone": "02373824123",
+              "sender.address.line": "Số 1 Trần Phú", "recipient.name": "Nguyễn Văn Ất",
+              "recipient.phone": "0912345678", "recipient.id_number": "038090001234",
+              "recipient.address.line": "Thôn Đông", "weight_g": "650",
+              "items-0-name": "Trích lục khai sinh"}
+    for name, value in values.items():
+        page.locator(f'[name="{name}"]').fill(value)
+    for party in ("sender", "recipient"):
+        page.locator(f"#{party}-commune").fill("")
+        page.locator(f"#{party}-commune").press_sequentially("bim son")
+        expect(page.locator(f"#{party}-communes [role=option]").first).to_contain_text("Bỉm Sơn")
+        page.locator(f"#{party}-commune").press("Enter")
+    page.locator('[name="weight_g"]').press("Tab")
+    expect(page.locator("#quote [data-total]")).to_be_visible()
+
+
+def test_screenshots(page: Page, api, api_token, shipment_body) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    seed_desk(api, api_token("clerk"), shipment_body)
+
+    page.goto("/login")
+    save(page, "login")
+    page.get_by_label("Tên đăng nhập").fill("clerk")
+    page.get_by_label("Mật khẩu").fill("demo-clerk")
+    page.get_by_label("Mật khẩu").press("Enter")
+    expect(page.locator(".who")).to_be_visible()
+
+    fill_new_shipment(page)
+    save(page, "new-shipment")
+    page.get_by_role("button", name="Tạo bưu gửi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bưu gửi ")
+    page.get_by_role("button", name="Nhận bưu gửi").click()
+    expect(page.get_by_role("button", name="Ghi nhận đã thu")).to_be_visible()
+    save(page, "shipment")
+
+    page.goto("/counter/")
+    save(page, "desk")
