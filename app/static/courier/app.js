@@ -17,6 +17,7 @@ let today = null;
 let position = null;
 let stopCamera = null;
 let stopCccdCamera = null;
+let stopPickupCamera = null;
 let lastSeen = new Map();
 let signature = null;
 let delivering = null;
@@ -39,6 +40,7 @@ function say(text) {
 function show(view) {
   if (view !== "scan") stopScanning();
   if (view !== "deliver") stopCccd();
+  if (view !== "pickup") stopPickupScan();
   const signedIn = Boolean(sync.currentSession());
   const target = signedIn ? view : "signin";
   document.querySelectorAll("[data-view]").forEach((section) => {
@@ -319,10 +321,34 @@ function openPickup(pickup) {
   picking = pickup;
   $("[data-pickup-number]").textContent = String(pickup.id);
   $("[data-pickup]").reset();
+  $("[data-pickup-last]").textContent = "";
   $("[data-pickup-items]").replaceChildren(...pickup.items.map((item, i) => el("label", { class: "check" },
     el("input", { type: "checkbox", name: "scanned", value: item.tracking_number, id: `pick-${i}` }),
     ` ${item.tracking_number}`)));
   show("pickup");
+}
+
+// Scanning an item ticks it on the pickup's list.
+async function startPickupCamera() {
+  try {
+    stopPickupCamera = await startCamera($("[data-pickup-video]"), ["Code128", "QRCode"], (text) => {
+      const number = numberIn(text);
+      const box = number && document.querySelector(`[data-pickup-items] input[value="${number}"]`);
+      if (!number || box?.checked) return;
+      if (box) {
+        box.checked = true;
+        signal();
+      }
+      $("[data-pickup-last]").textContent = box ? `${number}: đã nhận` : `${number}: không thuộc yêu cầu này`;
+    });
+  } catch {
+    say("Không mở được camera: hãy đánh dấu bưu gửi đã nhận.");
+  }
+}
+
+function stopPickupScan() {
+  stopPickupCamera?.();
+  stopPickupCamera = null;
 }
 
 async function submitPickup(event) {
@@ -418,6 +444,7 @@ async function start() {
   $("[data-signature-clear]").addEventListener("click", () => signature?.clear());
   $("[data-failed]").addEventListener("submit", submitFailed);
   $("[data-pickup]").addEventListener("submit", submitPickup);
+  $("[data-pickup-camera]").addEventListener("click", startPickupCamera);
   addEventListener("online", showNetwork);
   addEventListener("offline", showNetwork);
   showNetwork();

@@ -49,7 +49,8 @@ def test_fifty_scans_with_the_network_toggled_and_the_page_closed_are_recorded_o
     expect(page.locator("[data-attention] li")).to_have_count(0)
 
 
-def test_an_assigned_pickup_is_completed_from_the_app(courier_app, api, api_token, shipment_body):
+def test_an_assigned_pickup_is_completed_from_the_app(courier_app, api, api_token, shipment_body,
+                                                      label_picture, show_camera):
     page = courier_app
     agency = api_token("agency")
     numbers = []
@@ -70,8 +71,10 @@ def test_an_assigned_pickup_is_completed_from_the_app(courier_app, api, api_toke
     page.get_by_role("button", name="Tải lại").click()
     card = page.locator("[data-pickups] li", has_text=f"Yêu cầu số {pickup_id}")
     card.get_by_role("button", name="Hoàn tất").click()
-    page.get_by_label(numbers[0]).check()
-    page.get_by_label(numbers[1]).check()
+    show_camera(label_picture(numbers[0], agency))
+    page.get_by_role("button", name="Quét bưu gửi bằng camera").click()
+    expect(page.get_by_label(numbers[0])).to_be_checked(timeout=5000)  # scanned
+    page.get_by_label(numbers[1]).check()  # or ticked by hand
     page.get_by_label("Người bàn giao của cơ quan").fill("Hoàng Thị Tiếp Nhận")
     page.get_by_role("button", name="Hoàn tất thu gom").click()
     expect(page.locator("[data-message]")).to_contain_text(f"thu gom số {pickup_id}")
@@ -80,3 +83,19 @@ def test_an_assigned_pickup_is_completed_from_the_app(courier_app, api, api_toke
     expect(page.locator("[data-attention] li")).to_have_count(0)
     done = api("get", f"/api/v1/pickups/{pickup_id}", token=api_token("courier")).json()
     assert done["status"] == "completed" and done["scanned_count"] == 2
+
+
+def test_a_scan_carries_the_gps_fix_when_the_courier_allows_it(courier_app, dispatched, queued):
+    page = courier_app
+    [number] = dispatched(1, out=False)
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 20.0781, "longitude": 105.8605})
+    page.context.set_offline(True)
+    _to_scan_screen(page)
+    page.wait_for_function("() => document.body.dataset.ready === 'true'")
+    page.wait_for_timeout(500)  # the first fix arrives
+    _type(page, number)
+    [record] = queued(page)
+    assert (record["body"]["lat"], record["body"]["lon"]) == (20.0781, 105.8605)
+    assert record["body"]["occurred_at"] and record["device_time"] and "offset_ms" in record
+    page.context.set_offline(False)
