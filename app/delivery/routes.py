@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.accounts.auth import current_user, requires
+from app.accounts.auth import current_user
 from app.accounts.models import Role
+from app.api import ApiBlueprint
 from app.delivery import collection, schemas, services
 from app.files import file_doc, file_response
-from app.idempotency.http import idempotent
 
-blp = Blueprint("delivery", __name__, url_prefix="/api/v1",
+blp = ApiBlueprint("delivery", __name__, url_prefix="/api/v1",
                 description="Delivery: proof of delivery, notices, returns to the agency")
 
 DELIVERERS = (Role.courier, Role.clerk, Role.supervisor)
@@ -19,10 +18,8 @@ STAFF = (Role.clerk, Role.supervisor)
 
 @blp.route("/shipments/<tracking_number>/delivery")
 class Delivery(MethodView):
-    @requires(*DELIVERERS)
-    @idempotent
-    @blp.arguments(schemas.DeliveryIn())
-    @blp.response(201, schemas.DeliveryOut)
+    @blp.operation(*DELIVERERS, body=schemas.DeliveryIn(), answer=schemas.DeliveryOut, status=201,
+                   idempotent=True)
     def post(self, body: dict, tracking_number: str):
         """Proof of delivery of a result, at the door or the counter. A self-delivery whose ID
         does not match the recorded one is refused (422 id_mismatch) and recorded as a failed
@@ -32,7 +29,7 @@ class Delivery(MethodView):
 
 @blp.route("/shipments/<tracking_number>/notice.pdf")
 class Notice(MethodView):
-    @requires(*DELIVERERS)
+    @blp.operation(*DELIVERERS)
     @blp.doc(**file_doc("The notice (giấy mời) of the latest failed delivery, A6.", problems=(404, 422)))
     def get(self, tracking_number: str) -> Response:
         """The failed-delivery notice to leave at the address (TT17 Điều 5)."""
@@ -42,9 +39,7 @@ class Notice(MethodView):
 
 @blp.route("/returns/due")
 class ReturnsDue(MethodView):
-    @requires(*STAFF)
-    @blp.arguments(schemas.CollectionQuery(), location="query")
-    @blp.response(200, schemas.CollectionPage)
+    @blp.operation(*STAFF, query=schemas.CollectionQuery(), answer=schemas.CollectionPage)
     def get(self, args: dict):
         """Items awaiting collection that may go back to the agency now: refused, or two notices
         two working days apart and the date printed on the last one passed (TT17 Điều 5)."""
@@ -53,9 +48,7 @@ class ReturnsDue(MethodView):
 
 @blp.route("/notices/due")
 class NoticesDue(MethodView):
-    @requires(*STAFF)
-    @blp.arguments(schemas.CollectionQuery(), location="query")
-    @blp.response(200, schemas.CollectionPage)
+    @blp.operation(*STAFF, query=schemas.CollectionQuery(), answer=schemas.CollectionPage)
     def get(self, args: dict):
         """Items awaiting collection whose second notice is due (two working days after the first)."""
         return collection.notices_due(current_user(), args)

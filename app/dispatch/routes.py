@@ -2,21 +2,19 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.accounts.auth import current_user, requires
+from app.accounts.auth import current_user
 from app.accounts.models import Role
+from app.api import ApiBlueprint
 from app.dispatch import schemas, services
 from app.files import file_doc, file_response
 
-blp = Blueprint("dispatch", __name__, url_prefix="/api/v1", description="Dispatch and couriers' runs")
+blp = ApiBlueprint("dispatch", __name__, url_prefix="/api/v1", description="Dispatch and couriers' runs")
 
 
 @blp.route("/dispatch")
 class Dispatch(MethodView):
-    @requires(Role.supervisor)
-    @blp.arguments(schemas.DispatchIn())
-    @blp.response(200, schemas.DispatchOut)
+    @blp.operation(Role.supervisor, body=schemas.DispatchIn(), answer=schemas.DispatchOut)
     def post(self, body: dict):
         """Give results to a courier for a day's round (reassigning them if given before)."""
         return services.dispatch(current_user(), body)
@@ -24,9 +22,7 @@ class Dispatch(MethodView):
 
 @blp.route("/courier/run")
 class CourierRun(MethodView):
-    @requires(Role.courier, Role.supervisor)
-    @blp.arguments(schemas.RunQuery(), location="query")
-    @blp.response(200, schemas.RunOut)
+    @blp.operation(Role.courier, Role.supervisor, query=schemas.RunQuery(), answer=schemas.RunOut)
     def get(self, args: dict):
         """The courier's items for the day in route order (nearest neighbour from the office, 2-opt)."""
         return services.courier_run(current_user(), args["courier"], args["day"])
@@ -34,9 +30,7 @@ class CourierRun(MethodView):
 
 @blp.route("/courier/today")
 class CourierToday(MethodView):
-    @requires(Role.courier, Role.supervisor)
-    @blp.arguments(schemas.TodayQuery(), location="query")
-    @blp.response(200, schemas.TodayOut)
+    @blp.operation(Role.courier, Role.supervisor, query=schemas.TodayQuery(), answer=schemas.TodayOut)
     def get(self, args: dict):
         """Everything the courier's phone caches for today in one call: the run in route order,
         the pickups assigned to the courier, the run's items still at the office, the server's clock."""
@@ -45,8 +39,7 @@ class CourierToday(MethodView):
 
 @blp.route("/courier/run.pdf")
 class CourierRunPdf(MethodView):
-    @requires(Role.courier, Role.supervisor)
-    @blp.arguments(schemas.RunQuery(), location="query")
+    @blp.operation(Role.courier, Role.supervisor, query=schemas.RunQuery())
     @blp.doc(**file_doc("The delivery list."))
     def get(self, args: dict) -> Response:
         """The delivery list (A4, `delivery_list` template) in route order."""

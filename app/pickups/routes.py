@@ -4,13 +4,12 @@ from typing import Any, ClassVar
 
 from flask import Request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
-from app.accounts.auth import current_user, requires
+from app.accounts.auth import current_user
 from app.accounts.models import Role
-from app.idempotency.http import idempotent
+from app.api import ApiBlueprint
 from app.pickups import bulk, schemas, services
 from app.routing import accepts
 
@@ -33,11 +32,11 @@ class UploadParser(FlaskParser):
 UploadParser.__location_map__ = {**FlaskParser.__location_map__, "upload": "load_upload"}
 
 
-class PickupsBlueprint(Blueprint):
+class PickupsBlueprint(ApiBlueprint):
     ARGUMENTS_PARSER = UploadParser()
     # Documented as its JSON form; the other two are added by the route's doc.
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
-        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "upload": "application/json"}
+        **ApiBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "upload": "application/json"}
 
 
 blp = PickupsBlueprint("pickups", __name__, url_prefix="/api/v1/pickups",
@@ -48,18 +47,14 @@ REQUESTERS = (Role.agency, Role.clerk, Role.supervisor)
 
 @blp.route("")
 class Pickups(MethodView):
-    @requires(*REQUESTERS)
-    @idempotent
-    @blp.arguments(schemas.PickupIn())
-    @blp.response(201, schemas.PickupOut)
+    @blp.operation(*REQUESTERS, body=schemas.PickupIn(), answer=schemas.PickupOut, status=201,
+                   idempotent=True)
     def post(self, body: dict):
         """Request a pickup of results. Accepts an Idempotency-Key header."""
         pickup = services.request_pickup(current_user(), body)
         return pickup, 201, {"Location": url_for("pickups.Pickup", pickup_id=pickup.id)}
 
-    @requires()
-    @blp.arguments(schemas.PickupQuery(), location="query")
-    @blp.response(200, schemas.PickupPage)
+    @blp.operation(query=schemas.PickupQuery(), answer=schemas.PickupPage)
     def get(self, args: dict):
         """Pickups the caller may see, newest first."""
         return services.search(current_user(), args)
@@ -67,8 +62,7 @@ class Pickups(MethodView):
 
 @blp.route("/<id:pickup_id>")
 class Pickup(MethodView):
-    @requires()
-    @blp.response(200, schemas.PickupOut)
+    @blp.operation(answer=schemas.PickupOut)
     def get(self, pickup_id: int):
         """One pickup."""
         return services.get_pickup(current_user(), pickup_id)
@@ -76,9 +70,7 @@ class Pickup(MethodView):
 
 @blp.route("/<id:pickup_id>/assign")
 class Assign(MethodView):
-    @requires(Role.supervisor)
-    @blp.arguments(schemas.AssignIn())
-    @blp.response(200, schemas.PickupOut)
+    @blp.operation(Role.supervisor, body=schemas.AssignIn(), answer=schemas.PickupOut)
     def post(self, body: dict, pickup_id: int):
         """Assign (or reassign) a courier."""
         return services.assign(current_user(), pickup_id, body["courier"])
@@ -86,10 +78,8 @@ class Assign(MethodView):
 
 @blp.route("/<id:pickup_id>/complete")
 class Complete(MethodView):
-    @requires(Role.courier, Role.supervisor)
-    @idempotent
-    @blp.arguments(schemas.CompleteIn())
-    @blp.response(200, schemas.PickupOut)
+    @blp.operation(Role.courier, Role.supervisor, body=schemas.CompleteIn(), answer=schemas.PickupOut,
+                   idempotent=True)
     def post(self, body: dict, pickup_id: int):
         """Complete with the items scanned: each is `accepted`, and a handover record is signed."""
         return services.complete(current_user(), pickup_id, body)
@@ -97,8 +87,7 @@ class Complete(MethodView):
 
 @blp.route("/<id:pickup_id>/cancel")
 class Cancel(MethodView):
-    @requires(*REQUESTERS)
-    @blp.response(200, schemas.PickupOut)
+    @blp.operation(*REQUESTERS, answer=schemas.PickupOut)
     def post(self, pickup_id: int):
         """Cancel a pickup not yet completed."""
         return services.cancel(current_user(), pickup_id)
@@ -106,10 +95,8 @@ class Cancel(MethodView):
 
 @blp.route("/returns")
 class Returns(MethodView):
-    @requires(*REQUESTERS)
-    @idempotent
-    @blp.arguments(schemas.ReturnsIn())
-    @blp.response(201, schemas.ReturnsOut)
+    @blp.operation(*REQUESTERS, body=schemas.ReturnsIn(), answer=schemas.ReturnsOut, status=201,
+                   idempotent=True)
     def post(self, body: dict):
         """Create return shipments in bulk; all or nothing, each bad row's errors under `rows.<n>`."""
         return bulk.create_returns(current_user(), body["agency_code"], body["shipments"])
@@ -117,16 +104,14 @@ class Returns(MethodView):
 
 @blp.route("/returns.csv")
 class ReturnsCsv(MethodView):
+    @blp.operation(*REQUESTERS, query=schemas.ReturnsCsvQuery(),
+                   body=schemas.ReturnsCsvIn(), location="upload", answer=schemas.ReturnsOut, status=201,
+                   idempotent=True)
     @accepts(*CSV_TYPES)
-    @requires(*REQUESTERS)
-    @idempotent
-    @blp.arguments(schemas.ReturnsCsvQuery(), location="query")
-    @blp.arguments(schemas.ReturnsCsvIn(), location="upload")
     @blp.doc(requestBody={"content": {"text/csv": {"schema": {"type": "string"}},
                                       "multipart/form-data": {"schema": {
                                           "type": "object", "required": ["file"],
                                           "properties": {"file": {"type": "string", "format": "binary"}}}}}})
-    @blp.response(201, schemas.ReturnsOut)
     def post(self, query: dict, body: dict):
         """Create return shipments from a CSV (text/csv body, multipart field `file`, or JSON {"csv": text});
         all or nothing.

@@ -1,22 +1,20 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from app.accounts.auth import current_user, requires
+from app.accounts.auth import current_user
 from app.accounts.models import Role
+from app.api import ApiBlueprint
 from app.scans import schemas, services
 
-blp = Blueprint("scans", __name__, url_prefix="/api/v1/scans", description="Courier and clerk scans")
+blp = ApiBlueprint("scans", __name__, url_prefix="/api/v1/scans", description="Courier and clerk scans")
 
 SCANNERS = (Role.courier, Role.clerk, Role.supervisor)
 
 
 @blp.route("")
 class Scans(MethodView):
-    @requires(*SCANNERS)
-    @blp.arguments(schemas.ScanBatchIn())
-    @blp.response(200, schemas.ScanBatchOut)
+    @blp.operation(*SCANNERS, body=schemas.ScanBatchIn(), answer=schemas.ScanBatchOut)
     def post(self, body: dict):
         """Record up to 1,000 scans. Each scan's id makes it idempotent: a replayed scan answers
         `duplicate`; a bad scan is `rejected` with a code and does not affect the others. A rejected
