@@ -93,10 +93,10 @@ vendor:
 	  echo "vendored $$root/$$name ($$pkg $$version)"; \
 	done
 
-## screenshots: the counter's pages at 1366 and 360 px as small PNGs in docs/screenshots/ (a live
-## server of their own, demo clerk; tests/web/screenshots.py)
+## screenshots: the counter's pages at 1366 and 360 px and the courier app at 360 px as small PNGs
+## in docs/screenshots/ (live servers of their own; tests/web/screenshots.py, tests/web/courier/)
 screenshots: sysdeps $(VENV)/.installed
-	$(PY) -m pytest tests/web/screenshots.py -q -p no:cacheprovider
+	$(PY) -m pytest tests/web/screenshots.py tests/web/courier/screenshots.py -q -p no:cacheprovider
 
 ## i18n: extract the pages' strings, update the catalogues and compile them (commit the .mo)
 i18n: $(VENV)/.installed

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.text import LANDLINE, MOBILE, nfc
 
@@ -162,3 +162,17 @@ class Reached(fields.String):
         for name in (self.attribute or attr).split("."):
             obj = getattr(obj, name, None) if obj is not None else None
         return obj
+
+
+# A week either way: a phone further off than that has a wrong clock, not a drifting one.
+MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600 * 1000
+
+
+class DeviceClock(Schema):
+    """What an offline client's clock said, sent beside the corrected occurred_at; kept as sent."""
+
+    device_time = Moment(load_default=None, metadata={
+        "description": "The device's own clock when it happened, uncorrected."})
+    clock_offset_ms = StrictInteger(load_default=None, validate=validate.Range(
+        min=-MAX_CLOCK_OFFSET_MS, max=MAX_CLOCK_OFFSET_MS), metadata={
+        "description": "The server's clock minus the device's, in ms, measured at the device's last sync."})

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.fields import ID_PATTERNS, Coordinate, Moment, Text, normalise_id_fields
+from app.fields import ID_PATTERNS, Coordinate, DeviceClock, Moment, Text, normalise_id_fields
 from app.pagination import PageQuery, page_of
 from app.shipments.models import Service, Status
 from app.shipments.schemas import EventOut
@@ -37,7 +37,7 @@ class Base64Bytes(fields.String):
             raise ValidationError("Not valid base64.") from None
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(DeviceClock):
     recipient_name = Text(required=True, max_length=200, metadata={"description": "Who took the item."})
     relationship = fields.String(required=True, validate=validate.OneOf(("self", "proxy")))
     id_type = fields.String(required=True, validate=validate.OneOf(tuple(ID_PATTERNS)))

@@ -54,7 +54,8 @@ def deliver(actor: User, tracking_number: str, data: dict[str, Any]) -> Delivere
                                "the attempt is recorded as failed (id_mismatch).", code="id_mismatch")
 
     event = record_event(shipment, Event.delivered, actor=actor, occurred_at=data["occurred_at"],
-                         office=_office(actor, shipment), lat=data["lat"], lon=data["lon"])
+                         office=_office(actor, shipment), lat=data["lat"], lon=data["lon"],
+                         **_device_clock(data))
     proof = DeliveryProof(
         shipment_id=shipment.id, event_id=event.id, recipient_name=data["recipient_name"],
         relationship=data["relationship"], id_type=data["id_type"],
@@ -96,11 +97,15 @@ def _record_failed_attempt(actor: User, tracking_number: str, data: dict[str, An
     shipment = get_visible(actor, tracking_number, for_update=True)
     record_event(shipment, Event.delivery_failed, actor=actor, occurred_at=data["occurred_at"],
                  office=_office(actor, shipment), reason=FailureReason.id_mismatch,
-                 lat=data["lat"], lon=data["lon"])
+                 lat=data["lat"], lon=data["lon"], **_device_clock(data))
     audit(actor, "shipment.delivery_refused", "shipment", shipment.tracking_number,
           {"reason": FailureReason.id_mismatch, "id_type": data["id_type"],
            "id_last4": data["id_number"][-4:]})
     db.session.commit()
+
+
+def _device_clock(data: dict[str, Any]) -> dict[str, Any]:
+    return {"device_time": data["device_time"], "clock_offset_ms": data["clock_offset_ms"]}
 
 
 def _check_taker(data: dict[str, Any]) -> None:

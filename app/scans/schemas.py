@@ -9,14 +9,14 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 
 from app import clock
 from app.errors import flatten_messages
-from app.fields import Coordinate, Moment, Text
+from app.fields import Coordinate, DeviceClock, Moment, Text
 from app.vocabulary import Event, FailureReason
 
 MAX_BATCH = 1000
 RESULTS = ("recorded", "duplicate", "rejected")
 
 
-class ScanIn(Schema):
+class ScanIn(DeviceClock):
     id = fields.UUID(required=True,
                      metadata={"description": "Made by the client; the scan's idempotency key."})
     tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=20))

@@ -208,7 +208,8 @@ def _row(actor: User, scan: dict[str, Any], shipment: Shipment, now: datetime) -
             # Where it happened: as scanned, else the scanner's office, else the item's.
             "office_id": scan["office_id"] or actor.office_id or shipment.office_id,
             "actor_id": actor.id, "scan_id": scan["id"], "reason": scan["reason"], "note": scan["note"],
-            "lat": scan["lat"], "lon": scan["lon"]}
+            "lat": scan["lat"], "lon": scan["lon"],
+            "device_time": scan["device_time"], "clock_offset_ms": scan["clock_offset_ms"]}
 
 
 def _recompute(recorded: list[tuple[Shipment, Any]], timelines: dict[int, list[lifecycle.Step]],

@@ -155,6 +155,11 @@ class TrackingEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # What the phone's own clock said, and the server-clock offset it measured at its last sync:
+    # occurred_at is the phone's corrected moment, these let staff see how it was reached
+    # (couriers elsewhere have faked times offline).
+    device_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    clock_offset_ms: Mapped[int | None]
 
     shipment: Mapped[Shipment] = relationship(back_populates="events")
     office: Mapped[Office | None] = relationship(viewonly=True)  # read by the answers' office_code

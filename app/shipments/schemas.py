@@ -128,6 +128,10 @@ class EventOut(Schema):
     office_code = Reached(attribute="office.code")
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
+    device_time = fields.DateTime(allow_none=True, metadata={
+        "description": "A phone's record: its own clock when it happened (occurred_at is corrected)."})
+    clock_offset_ms = fields.Integer(allow_none=True, metadata={
+        "description": "A phone's record: the server-clock offset it measured at its last sync."})
 
 
 class DossierOut(Schema):

@@ -134,7 +134,8 @@ def create_shipment(actor: User, data: dict[str, Any]) -> Shipment:
 def record_event(shipment: Shipment, event: str, *, actor: User | None, occurred_at: datetime,
                  office: Office | None = None, reason: str | None = None,
                  note: str | None = None, lat: float | None = None,
-                 lon: float | None = None) -> TrackingEvent:
+                 lon: float | None = None, device_time: datetime | None = None,
+                 clock_offset_ms: int | None = None) -> TrackingEvent:
     """Place one event on the shipment's timeline by the rules of app.shipments.lifecycle
     (TransitionRefused if it does not fit), and recompute the status from the timeline."""
     lifecycle.check_details(event, has_office=office is not None, reason=reason)
@@ -144,7 +145,8 @@ def record_event(shipment: Shipment, event: str, *, actor: User | None, occurred
         shipment_id=shipment.id, event=event, upu_code=UPU_CODES[event],
         occurred_at=occurred_at, recorded_at=clock.now(),
         office_id=office.id if office else None, actor_id=actor.id if actor else None,
-        reason=reason, note=note, lat=lat, lon=lon)
+        reason=reason, note=note, lat=lat, lon=lon, device_time=device_time,
+        clock_offset_ms=clock_offset_ms)
     db.session.add(row)
     shipment.status = lifecycle.status_after(timeline)
     shipment.updated_at = clock.now()

@@ -5,12 +5,13 @@ import { numberIn, isValid } from "./s10.js";
 import { startCamera, signal } from "./scanner.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
-import { EVENTS, clockTime, money } from "./words.js";
+import { clockTime, eventName, money, t } from "./words.js";
 
 const REPEAT_MS = 5000;  // the same code seen again within this is the same scan
 const WARN_BEFORE_EXPIRY_MS = 60 * 60_000;
 const PHOTO_MAX_SIDE = 1280;
 const PHOTO_MAX_BYTES = 900 * 1024;  // below the server's 1 MiB
+const MAX_CLOCK_OFFSET_MS = 7 * 24 * 3600 * 1000;  // the server refuses a larger offset
 
 const $ = (selector) => document.querySelector(selector);
 let today = null;
@@ -64,6 +65,12 @@ async function stamp() {
   };
 }
 
+// What the server keeps beside the corrected moment: the phone's own clock and the offset used.
+function clockFields(when) {
+  return { device_time: when.device_time,
+    ...(Math.abs(when.offset_ms) <= MAX_CLOCK_OFFSET_MS ? { clock_offset_ms: when.offset_ms } : {}) };
+}
+
 function watchPosition() {
   navigator.geolocation?.watchPosition(
     (fix) => { position = { lat: +fix.coords.latitude.toFixed(6), lon: +fix.coords.longitude.toFixed(6) }; },
@@ -76,7 +83,7 @@ function watchPosition() {
 async function queueScan(number, event, extra = {}) {
   const when = await stamp();
   const id = crypto.randomUUID();
-  const body = { id, tracking_number: number, event, occurred_at: when.occurred_at, ...extra };
+  const body = { id, tracking_number: number, event, occurred_at: when.occurred_at, ...clockFields(when), ...extra };
   if (when.lat !== undefined) Object.assign(body, { lat: when.lat, lon: when.lon });
   if (event === "arrived" || event === "departed") body.office_code = sync.currentSession()?.user?.office_code;
   await store.enqueue({ kind: "scan", id, number, event, body, ...when, known: inToday(number) });
@@ -84,21 +91,26 @@ async function queueScan(number, event, extra = {}) {
   sync.syncNow();
 }
 
-async function queueRequest(kind, number, path, body) {
-  const when = await stamp();
+// One request sent with its own UUID as Idempotency-Key; `after` names the queued record it
+// depends on (a payment follows its delivery), `when` the moment it shares with that record.
+async function queueRequest(kind, number, path, body, { after = null, when = null } = {}) {
+  when ??= await stamp();
   const id = crypto.randomUUID();
-  const fullBody = { ...body, ...(kind === "delivery" ? { occurred_at: when.occurred_at } : {}) };
+  const fullBody = { ...body };
+  if (kind === "delivery") Object.assign(fullBody, { occurred_at: when.occurred_at, ...clockFields(when) });
   if (kind === "delivery" && when.lat !== undefined) Object.assign(fullBody, { lat: when.lat, lon: when.lon });
+  if (kind === "payment") fullBody.occurred_at = when.occurred_at;
   if (kind === "pickup") fullBody.completed_at = when.occurred_at;
-  await store.enqueue({ kind, id, number, path, body: fullBody, ...when });
+  await store.enqueue({ kind, id, number, path, body: fullBody, ...when, ...(after ? { after } : {}) });
   await updateCount();
   sync.syncNow();
+  return { id, when };
 }
 
 async function updateCount() {
   const count = await store.queuedCount();
   const button = $("[data-queue-count]");
-  button.textContent = `Chờ gửi: ${count}`;
+  button.textContent = t("queue_count", { count });
   button.dataset.count = String(count);
   button.classList.toggle("waiting", count > 0);
 }
@@ -106,17 +118,18 @@ async function updateCount() {
 async function renderQueue() {
   const records = await store.queued();
   $("[data-queue-summary]").textContent = records.length
-    ? `${records.length} mục đang chờ gửi lên máy chủ.` : "Đã gửi hết.";
+    ? t("queue_waiting", { count: records.length }) : t("queue_empty");
   $("[data-queue-list]").replaceChildren(...records.map((r) => el("li", {
-    text: `${clockTime(r.device_time)} · ${r.number} · ${label(r)}${r.known === false ? " · ngoài danh sách hôm nay" : ""}`,
+    text: `${clockTime(r.device_time)} · ${r.number} · ${label(r)}${r.known === false ? ` · ${t("not_today_short")}` : ""}`,
   })));
   const refused = await store.attention();
   $("[data-attention]").replaceChildren(...refused.map((r) => el("li", { class: "refused" },
     el("strong", { text: `${r.number} · ${label(r)}` }), el("br"), el("span", { text: r.reason }))));
 }
 
-const label = (record) => (record.kind === "delivery" ? "Phát thành công"
-  : record.kind === "pickup" ? "Hoàn tất thu gom" : EVENTS[record.event] ?? record.event);
+const label = (record) => (record.kind === "delivery" ? t("delivered")
+  : record.kind === "payment" ? t("paid", { amount: money(record.body.amount_vnd) })
+    : record.kind === "pickup" ? t("pickup_done") : eventName(record.event));
 
 // ---- today's work ---------------------------------------------------------------------------
 const inToday = (number) => Boolean(today?.run?.stops?.some((s) => s.tracking_number === number)
@@ -125,11 +138,11 @@ const inToday = (number) => Boolean(today?.run?.stops?.some((s) => s.tracking_nu
 async function refresh() {
   try {
     today = await sync.refreshToday();
-    say(`Đã tải việc hôm nay lúc ${clockTime(today.fetched_at ?? new Date().toISOString())}.`);
+    say(t("today_loaded", { time: clockTime(today.fetched_at ?? new Date().toISOString()) }));
   } catch (error) {
     if (error instanceof sync.SignedOut) return signedOut();
     today = (await store.get("today")) ?? null;
-    if (today) say(`Không có mạng: đang dùng danh sách tải lúc ${clockTime(today.fetched_at)}.`);
+    if (today) say(t("today_offline", { time: clockTime(today.fetched_at) }));
   }
   renderRun();
 }
@@ -137,7 +150,7 @@ async function refresh() {
 function renderRun() {
   const stops = today?.run?.stops ?? [];
   $("[data-run-summary]").textContent = today
-    ? `${stops.length} điểm phát, khoảng ${(today.run.total_km ?? 0).toFixed(1)} km.` : "Chưa tải được việc hôm nay.";
+    ? t("run_summary", { stops: stops.length, km: (today.run.total_km ?? 0).toFixed(1) }) : t("run_none");
   const atOffice = today?.at_office ?? [];
   $("[data-at-office]").hidden = !atOffice.length;
   $("[data-at-office-list]").replaceChildren(...atOffice.map((n) => el("li", { text: n })));
@@ -146,21 +159,21 @@ function renderRun() {
       el("strong", { text: stop.tracking_number })),
     el("p", { lang: "vi", text: stop.recipient_name }),
     el("p", { lang: "vi", text: stop.address }),
-    el("p", { class: "muted", text: `Cách điểm trước ${stop.leg_km.toFixed(1)} km` }),
-    stop.collect_vnd ? el("p", { class: "collect", text: `Thu: ${money(stop.collect_vnd)}` }) : null,
+    el("p", { class: "muted", text: t("leg", { km: stop.leg_km.toFixed(1) }) }),
+    stop.collect_vnd ? el("p", { class: "collect", text: t("collect", { amount: money(stop.collect_vnd) }) }) : null,
     el("p", { class: "actions" },
       stop.recipient_phone ? el("a", { class: "button secondary", href: `tel:${stop.recipient_phone}`,
-        text: `Gọi ${stop.recipient_phone}` }) : null,
-      el("button", { type: "button", class: "primary", text: "Phát", onclick: () => openDelivery(stop) })))));
+        text: t("call", { phone: stop.recipient_phone }) }) : null,
+      el("button", { type: "button", class: "primary", text: t("deliver"), onclick: () => openDelivery(stop) })))));
   const pickups = today?.pickups ?? [];
   $("[data-pickups]").replaceChildren(...(pickups.length ? pickups.map((p) => el("li", { class: "stop" },
-    el("p", { text: `Yêu cầu số ${p.id} · ${p.agency_code} · ${p.expected_count} bưu gửi` }),
+    el("p", { text: t("pickup_head", { id: p.id, agency: p.agency_code, count: p.expected_count }) }),
     el("p", { lang: "vi", text: p.address.line }),
     el("p", { class: "muted", text: `${clockTime(p.window_start)}–${clockTime(p.window_end)} · ${p.contact.name}` }),
     el("p", { class: "actions" },
-      el("a", { class: "button secondary", href: `tel:${p.contact.phone}`, text: `Gọi ${p.contact.phone}` }),
-      el("button", { type: "button", class: "primary", text: "Hoàn tất", onclick: () => openPickup(p) })),
-  )) : [el("li", { class: "muted", text: "Không có yêu cầu thu gom." })]));
+      el("a", { class: "button secondary", href: `tel:${p.contact.phone}`, text: t("call", { phone: p.contact.phone }) }),
+      el("button", { type: "button", class: "primary", text: t("complete"), onclick: () => openPickup(p) })),
+  )) : [el("li", { class: "muted", text: t("no_pickups") })]));
 }
 
 // ---- scanning -------------------------------------------------------------------------------
@@ -176,20 +189,20 @@ async function scanned(number, source) {
   const event = chosenEvent();
   await queueScan(number, event);
   signal();
-  const flag = inToday(number) ? "" : " (không có trong việc hôm nay)";
-  $("[data-last-scan]").textContent = `${number}: ${EVENTS[event]}${flag} · ${source}`;
+  const flag = inToday(number) ? "" : ` ${t("not_today")}`;
+  $("[data-last-scan]").textContent = `${number}: ${eventName(event)}${flag} · ${source}`;
 }
 
 async function startScanning() {
   try {
     stopCamera = await startCamera($("[data-video]"), ["Code128", "QRCode"], (text) => {
       const number = numberIn(text);
-      if (number) scanned(number, "camera");
+      if (number) scanned(number, t("source_camera"));
     });
     $("[data-camera-start]").hidden = true;
     $("[data-camera-stop]").hidden = false;
   } catch {
-    say("Không mở được camera: hãy cho phép dùng camera hoặc nhập số hiệu bằng tay.");
+    say(t("camera_scan"));
   }
 }
 
@@ -208,9 +221,11 @@ function openDelivery(stop) {
   $("[data-failed]").reset();
   $("[data-deliver-number]").textContent = stop.tracking_number;
   $("[data-deliver-who]").textContent = `${stop.recipient_name} · ${stop.address}`;
-  $("[data-deliver-collect]").textContent = stop.collect_vnd ? `Thu của người nhận: ${money(stop.collect_vnd)}` : "";
+  $("[data-deliver-collect]").textContent = stop.collect_vnd ? t("collect_from", { amount: money(stop.collect_vnd) }) : "";
   $("[data-id-check]").textContent = "";
   $("[data-proxy]").hidden = true;
+  $("[data-amount]").hidden = !stop.collect_vnd;
+  $("#amount_collected").value = stop.collect_vnd ? String(stop.collect_vnd) : "";
   show("deliver");
   signature ??= new SignaturePad($("[data-signature]"), { backgroundColor: "#ffffff" });
   signature.clear();
@@ -229,7 +244,7 @@ function checkId() {
     return true;
   }
   const ok = digits.slice(-4) === expected;
-  box.textContent = ok ? "Khớp 4 số cuối giấy tờ đã ghi." : "Cảnh báo: 4 số cuối không khớp giấy tờ đã ghi của người nhận.";
+  box.textContent = ok ? t("id_ok") : t("id_warn");
   box.classList.add(ok ? "ok" : "warn");
   return ok;
 }
@@ -255,7 +270,7 @@ async function startCccd() {
       checkId();
     });
   } catch {
-    say("Không mở được camera: hãy nhập họ tên và số CCCD.");
+    say(t("camera_cccd"));
   }
 }
 
@@ -286,7 +301,7 @@ async function submitDelivery(event) {
   // A mismatch is said at once; pressing again records it anyway and the server decides.
   if (!checkId() && form.dataset.confirmed !== $("#id_number").value) {
     form.dataset.confirmed = $("#id_number").value;
-    $("[data-id-check]").textContent += " Nhấn “Xác nhận đã phát” lần nữa để vẫn ghi nhận; máy chủ sẽ kiểm tra.";
+    $("[data-id-check]").textContent += ` ${t("id_confirm")}`;
     return;
   }
   delete form.dataset.confirmed;
@@ -300,8 +315,16 @@ async function submitDelivery(event) {
   const photo = await photoJpeg(form.elements.photo.files[0]);
   if (photo) body.photo_jpeg = photo;
   const number = delivering.tracking_number;
-  await queueRequest("delivery", number, `/api/v1/shipments/${number}/delivery`, body);
-  say(`${number}: đã lưu phát thành công, sẽ gửi khi có mạng.`);
+  const delivery = await queueRequest("delivery", number, `/api/v1/shipments/${number}/delivery`, body);
+  // The money taken at the door: the procedure fee the run says to collect, queued after the
+  // delivery with its own UUID, so a replay never records it twice.
+  const amount = Number.parseInt(data.get("amount_collected") ?? "", 10);
+  if (delivering.collect_vnd && amount > 0) {
+    await queueRequest("payment", number, "/api/v1/payments",
+      { tracking_number: number, kind: "procedure_fee", amount_vnd: amount, method: "cash" },
+      { after: delivery.id, when: delivery.when });
+  }
+  say(t("delivery_saved", { number }));
   show("run");
 }
 
@@ -310,7 +333,7 @@ async function submitFailed(event) {
   const data = new FormData(event.target);
   const number = delivering.tracking_number;
   await queueScan(number, "delivery_failed", { reason: data.get("reason"), note: data.get("note").trim() || null });
-  say(`${number}: đã ghi phát không thành công. Hãy để lại giấy mời cho người nhận.`);
+  say(t("failed_saved", { number }));
   show("run");
 }
 
@@ -339,10 +362,10 @@ async function startPickupCamera() {
         box.checked = true;
         signal();
       }
-      $("[data-pickup-last]").textContent = box ? `${number}: đã nhận` : `${number}: không thuộc yêu cầu này`;
+      $("[data-pickup-last]").textContent = t(box ? "picked" : "not_in_this_pickup", { number });
     });
   } catch {
-    say("Không mở được camera: hãy đánh dấu bưu gửi đã nhận.");
+    say(t("camera_pickup"));
   }
 }
 
@@ -355,10 +378,10 @@ async function submitPickup(event) {
   event.preventDefault();
   const data = new FormData(event.target);
   const scannedNumbers = data.getAll("scanned");
-  if (!scannedNumbers.length) return say("Chọn ít nhất một bưu gửi đã nhận.");
-  await queueRequest("pickup", `thu gom ${picking.id}`, `/api/v1/pickups/${picking.id}/complete`,
+  if (!scannedNumbers.length) return say(t("pickup_choose"));
+  await queueRequest("pickup", t("pickup_label", { id: picking.id }), `/api/v1/pickups/${picking.id}/complete`,
     { scanned: scannedNumbers, agency_signatory: data.get("agency_signatory").trim() });
-  say(`Đã lưu hoàn tất thu gom số ${picking.id}, sẽ gửi khi có mạng.`);
+  say(t("pickup_saved", { id: picking.id }));
   show("run");
 }
 
@@ -369,9 +392,9 @@ function watchExpiry() {
     const expires = Date.parse(sync.currentSession()?.expires_at ?? "");
     const left = expires - Date.now();
     banner.hidden = !(left < WARN_BEFORE_EXPIRY_MS);
-    if (left <= 0) banner.textContent = "Phiên đăng nhập đã hết hạn: hãy đăng nhập lại khi có mạng. Hàng đợi vẫn được giữ.";
+    if (left <= 0) banner.textContent = t("expired");
     else if (left < WARN_BEFORE_EXPIRY_MS) {
-      banner.textContent = `Phiên đăng nhập hết hạn lúc ${clockTime(new Date(expires).toISOString())}: hãy gửi hàng đợi và đăng nhập lại trước giờ đó.`;
+      banner.textContent = t("expires_at", { time: clockTime(new Date(expires).toISOString()) });
     }
   };
   check();
@@ -379,7 +402,7 @@ function watchExpiry() {
 }
 
 function signedOut() {
-  say("Phiên đăng nhập đã kết thúc: hãy đăng nhập lại. Hàng đợi vẫn được giữ trên máy.");
+  say(t("signed_out"));
   show("signin");
 }
 
@@ -389,7 +412,7 @@ async function submitSignIn(event) {
   try {
     await sync.signIn(data.get("username").trim(), data.get("password"));
   } catch {
-    say("Đăng nhập không được: kiểm tra tên, mật khẩu và kết nối mạng.");
+    say(t("signin_failed"));
     return;
   }
   event.target.reset();
@@ -401,8 +424,20 @@ async function submitSignIn(event) {
 }
 
 function showNetwork() {
-  $("[data-net]").textContent = navigator.onLine ? "Có mạng" : "Mất mạng — vẫn làm việc bình thường";
+  $("[data-net]").textContent = navigator.onLine ? t("online") : t("offline");
   document.body.classList.toggle("offline", !navigator.onLine);
+}
+
+// The shell is cached in the page's language: once the worker has cached it (a first visit's
+// install may still be running), drop the cached page, then switch (online only).
+async function switchLanguage(event) {
+  event.preventDefault();
+  if (!navigator.onLine) return say(t("language_offline"));
+  if ("serviceWorker" in navigator) {
+    await Promise.race([navigator.serviceWorker.ready, new Promise((done) => setTimeout(done, 3000))]);
+  }
+  for (const name of await caches.keys()) await (await caches.open(name)).delete("/courier/");
+  event.target.submit();
 }
 
 async function start() {
@@ -426,12 +461,12 @@ async function start() {
     const input = event.target.elements.number;
     const number = input.value.trim().toUpperCase();
     if (!isValid(number)) {
-      $("[data-last-scan]").textContent = `${number || "(trống)"}: số hiệu sai (kiểm tra lại chữ số kiểm tra).`;
+      $("[data-last-scan]").textContent = t("bad_number", { number: number || t("empty") });
       input.focus();
       return;
     }
     lastSeen.delete(number);
-    await scanned(number, "nhập tay");
+    await scanned(number, t("source_manual"));
     input.value = "";
   });
   $("[data-deliver]").addEventListener("submit", submitDelivery);
@@ -445,6 +480,7 @@ async function start() {
   $("[data-failed]").addEventListener("submit", submitFailed);
   $("[data-pickup]").addEventListener("submit", submitPickup);
   $("[data-pickup-camera]").addEventListener("click", startPickupCamera);
+  $("[data-lang]").addEventListener("submit", switchLanguage);
   addEventListener("online", showNetwork);
   addEventListener("offline", showNetwork);
   showNetwork();

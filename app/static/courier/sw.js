@@ -1,7 +1,10 @@
 // The courier app's service worker: the app shell, its scripts, styles, icons and the barcode
-// decoder's .wasm are cached at install, so the app opens with no network after one visit.
-// The API is never cached here: today's work and the queue live in IndexedDB.
-const VERSION = "courier-v2";
+// decoder's .wasm are cached at install, so the app opens with no network after one visit, and
+// served from the cache first, at once, on a slow network too, while a background fetch refreshes
+// the cache for the next opening (stale-while-revalidate). The API is never cached here (network
+// only): today's work and the queue live in IndexedDB. Change VERSION whenever the shell changes:
+// the new worker then caches the whole new shell at install, never half an old one.
+const VERSION = "courier-v3";
 const SHELL = [
   "/courier/",
   "/courier/manifest.webmanifest",
@@ -31,20 +34,18 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-// The network first (a fresh shell when online), the cache when offline.
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   event.respondWith((async () => {
     const cache = await caches.open(VERSION);
-    try {
-      const response = await fetch(event.request);
+    const cached = await cache.match(event.request, { ignoreSearch: true });
+    const fresh = fetch(event.request).then(async (response) => {
       if (response.ok && SHELL.includes(url.pathname)) await cache.put(event.request, response.clone());
       return response;
-    } catch (error) {
-      const cached = await cache.match(event.request, { ignoreSearch: true });
-      if (cached) return cached;
-      throw error;
-    }
+    });
+    if (!cached) return fresh;
+    event.waitUntil(fresh.catch(() => null));  // offline: the cached copy stays
+    return cached;
   })());
 });

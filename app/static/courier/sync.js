@@ -1,5 +1,5 @@
-// The queue's way to the server: scans in batches (≤ 500), deliveries and pickup completions one
-// by one with their UUID as Idempotency-Key. A record leaves the queue only once the server has
+// The queue's way to the server: scans in batches (≤ 500), deliveries, payments and pickup
+// completions one by one with their UUID as Idempotency-Key. A record leaves the queue only once the server has
 // answered for it: recorded or duplicate (sent), or refused (moved to "needs attention").
 import * as store from "./store.js";
 import { refusal } from "./words.js";
@@ -107,6 +107,11 @@ async function sendScans(records) {
 const FINAL_REFUSALS = new Set([400, 403, 404, 409, 413, 422]);
 
 async function sendOne(record) {
+  // What depends on a refused record (the payment of a refused delivery) is set aside with it.
+  if (record.after && (await store.attention()).some((refused) => refused.id === record.after)) {
+    await store.setAside([{ ...record, code: "depends_on_refused", reason: refusal("depends_on_refused") }]);
+    return;
+  }
   const resp = await api("POST", record.path, record.body, { "Idempotency-Key": record.id });
   if (resp.ok) {
     await store.dequeue([record.seq]);

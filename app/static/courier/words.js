@@ -16,4 +16,6 @@ export function refusal(code, detail) {
 export const eventName = (event) => WORDS[`event_${event}`] ?? event;
 
 export const money = (vnd) => `${new Intl.NumberFormat("vi-VN").format(vnd)} ₫`;
-export const clockTime = (iso) => new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+// Times in province time (UI.md §1), whatever zone the phone is set to.
+export const clockTime = (iso) => new Date(iso).toLocaleTimeString("vi-VN",
+  { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.headers import content_security_policy
-from app.vocabulary import FailureReason, text
+from app.vocabulary import FailureReason
+from app.web.courier.words import app_words
+from app.web.i18n import vocabulary_text
 
 bp = Blueprint("courier", __name__, url_prefix="/courier", template_folder="templates")
 
@@ -22,8 +24,9 @@ DOOR_REASONS = tuple(r for r in FailureReason if r is not FailureReason.not_coll
 
 @bp.get("/")
 def home() -> Response:
-    reasons = [(r.value, text(r)) for r in DOOR_REASONS]
-    response = current_app.make_response(render_template("courier/app.html", reasons=reasons))
+    reasons = [(r.value, vocabulary_text(r)) for r in DOOR_REASONS]
+    response = current_app.make_response(render_template("courier/app.html", reasons=reasons,
+                                                         words=app_words()))
     response.headers["Content-Security-Policy"] = APP_CSP
     return response
 

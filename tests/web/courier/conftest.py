@@ -92,14 +92,15 @@ def qr_picture() -> Callable[[str], Image.Image]:
 @pytest.fixture
 def dispatched(api: Callable[..., Any], api_token: Callable[[str], str],
                shipment_body: Callable[..., dict[str, Any]]) -> Callable[..., list[str]]:
-    """dispatched(n, out=True): n new results accepted at the counter and dispatched to the demo
-    courier for today (taken out for delivery unless out=False), in creation order."""
+    """dispatched(n, out=True, **overrides): n new results (shipment_body(**overrides)) accepted at
+    the counter and dispatched to the demo courier for today (taken out for delivery unless
+    out=False), in creation order."""
 
-    def make(n: int = 1, out: bool = True) -> list[str]:
+    def make(n: int = 1, out: bool = True, **overrides: Any) -> list[str]:
         clerk, courier = api_token("clerk"), api_token("courier")
         numbers = []
         for _ in range(n):
-            created = api("post", "/api/v1/shipments", token=clerk, json=shipment_body())
+            created = api("post", "/api/v1/shipments", token=clerk, json=shipment_body(**overrides))
             assert created.status_code == 201, created.text
             numbers.append(created.json()["tracking_number"])
         record(api, clerk, numbers, "accepted")

@@ -126,3 +126,42 @@ def test_the_app_warns_before_the_token_expires_and_logout_revokes_it(courier_ap
     page.get_by_role("button", name="Đăng xuất (kết thúc ca)").click()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     assert api("get", "/api/v1/courier/today", token=token).status_code == 401
+
+
+def test_the_shell_opens_from_the_cache_at_once_while_the_network_hangs(courier_app):
+    """Stale-while-revalidate: on a network that answers nothing for the shell, the app still
+    opens from its cache, signed in; the API stays network-only."""
+    page = courier_app
+    held = []
+    page.context.route("**/courier/", lambda route: held.append(route))  # never answered
+    page.context.route("**/static/courier/**", lambda route: held.append(route))
+    try:
+        page.reload(timeout=5000)
+        expect(page.locator("[data-view=run]")).to_be_visible(timeout=5000)
+        page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=5000)
+        assert held, "the service worker refreshes the cache in the background"
+    finally:
+        page.context.unroute_all(behavior="ignoreErrors")  # lets the held requests go
+
+
+def test_the_app_speaks_english_on_request_offline_too(page):
+    """The English switch: the page and the scripts' own words, kept in the cached shell."""
+    page.goto("/courier/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("Username").fill("courier")
+    page.get_by_label("Password").fill("demo-courier")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("[data-queue-count]")).to_have_text("Waiting: 0")
+    expect(page.locator("[data-net]")).to_have_text("Online")
+    expect(page.locator("[data-message]")).to_contain_text("Today’s work downloaded at")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-net]")).to_have_text("Offline — keep working as usual")
+    page.get_by_role("button", name="Scan", exact=True).click()
+    page.get_by_label("Type the tracking number").fill("RR123456788VN")
+    page.get_by_role("button", name="Add to the queue").click()
+    expect(page.locator("[data-last-scan]")).to_contain_text("wrong number (check the check digit)")
+    page.context.set_offline(False)

@@ -1,9 +1,11 @@
 """Delivery at the door in Chromium (issue 11, acceptance 4): a CCCD QR in the camera fills the
 form, a wrong last four warns at once offline, the delivery queued offline with a signature and
-a photo is recorded once when back online; a wrong ID, synced, is a failed attempt."""
+a photo, and the money collected, are recorded once when back online; a wrong ID, synced, is a
+failed attempt."""
 from __future__ import annotations
 
 import random
+import uuid
 
 import httpx
 import pytest
@@ -44,7 +46,7 @@ def test_a_card_qr_fills_the_form_and_the_offline_delivery_is_recorded_once(
         courier_app, dispatched, api, api_token, qr_picture, show_camera, tmp_path, inspect_page,
         live_server, queued):
     page = courier_app
-    [number] = dispatched(1)
+    [number] = dispatched(1, collect_fee_vnd=30_000)
     show_camera(qr_picture(CARD_QR))
     _open_delivery(page, number)
     page.context.set_offline(True)
@@ -58,11 +60,15 @@ def test_a_card_qr_fills_the_form_and_the_offline_delivery_is_recorded_once(
     page.get_by_label("Số CCCD").fill("038090001234")
     _sign(page)
     page.get_by_label("Ảnh giao hàng").set_input_files(_big_photo(tmp_path / "door.jpg"))
+    expect(page.get_by_label("Số tiền đã thu (₫)")).to_have_value("30000")
     inspect_page(page)
     page.get_by_role("button", name="Xác nhận đã phát").click()
-    expect(page.locator("[data-queue-count]")).to_have_text("Chờ gửi: 1")
-    [record] = queued(page)
+    expect(page.locator("[data-queue-count]")).to_have_text("Chờ gửi: 2")
+    record, payment = queued(page)
     assert record["kind"] == "delivery" and record["body"]["signature_png"].startswith("data:image/png")
+    assert payment["kind"] == "payment" and payment["after"] == record["id"]
+    assert payment["body"] == {"tracking_number": number, "kind": "procedure_fee", "amount_vnd": 30_000,
+                               "method": "cash", "occurred_at": record["body"]["occurred_at"]}
 
     page.context.set_offline(False)
     page.evaluate("() => dispatchEvent(new Event('online'))")
@@ -77,6 +83,16 @@ def test_a_card_qr_fills_the_form_and_the_offline_delivery_is_recorded_once(
     proof = replay.json()["proof"]
     assert 0 < proof["signature_bytes"] <= 100 * 1024 and 0 < proof["photo_bytes"] <= 1024 * 1024
     assert proof["id_last4"] == "1234"
+
+    def pay(key):
+        return httpx.post(live_server + payment["path"], json=payment["body"], timeout=10, headers={
+            "Authorization": f"Bearer {api_token('courier')}", "Idempotency-Key": key})
+    replayed = pay(payment["id"])
+    assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json()["amount_vnd"] == 30_000 and replayed.json()["collected_by"] == "courier"
+    # Each kind of money is taken once per shipment: a second payment would be refused.
+    again = pay(str(uuid.uuid4()))
+    assert again.status_code == 409 and again.json()["code"] == "payment_recorded"
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_an_assigned_pickup_is_completed_from_the_app(courier_app, api, api_toke
     assert done["status"] == "completed" and done["scanned_count"] == 2
 
 
-def test_a_scan_carries_the_gps_fix_when_the_courier_allows_it(courier_app, dispatched, queued):
+def test_a_scan_carries_the_gps_fix_and_the_phone_clock(courier_app, dispatched, queued, api, api_token):
     page = courier_app
     [number] = dispatched(1, out=False)
     page.context.grant_permissions(["geolocation"])
@@ -98,4 +98,13 @@ def test_a_scan_carries_the_gps_fix_when_the_courier_allows_it(courier_app, disp
     [record] = queued(page)
     assert (record["body"]["lat"], record["body"]["lon"]) == (20.0781, 105.8605)
     assert record["body"]["occurred_at"] and record["device_time"] and "offset_ms" in record
+    assert record["body"]["device_time"] == record["device_time"]
+    assert record["body"]["clock_offset_ms"] == record["offset_ms"]
     page.context.set_offline(False)
+    page.evaluate("() => dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-queue-count]")).to_have_text("Chờ gửi: 0")
+    # The server keeps the phone's own clock and the offset it used, beside the corrected moment.
+    [event] = [e for e in api("get", f"/api/v1/shipments/{number}", token=api_token("clerk")).json()["events"]
+               if e["event"] == "out_for_delivery"]
+    assert event["clock_offset_ms"] == record["offset_ms"]
+    assert datetime.fromisoformat(event["device_time"]) == datetime.fromisoformat(record["device_time"])
