@@ -105,13 +105,14 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.notifications.routes import blp as webhooks
     from app.orgs.routes import blp as orgs
     from app.pickups.routes import blp as pickups
+    from app.reports.routes import blp as reports
     from app.scans.routes import blp as scans
     from app.shipments.routes import blp as shipments
     from app.tracking.page import bp as tracking_page
     from app.tracking.routes import blp as tracking
 
     for blp in (accounts, units, orgs, shipments, fees, labels, webhooks, scans, delivery, tracking,
-                handovers, pickups, money, dispatch):
+                handovers, pickups, money, dispatch, reports):
         api.register_blueprint(blp)
     app.register_blueprint(health)
     app.register_blueprint(docs)

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,17 +49,23 @@ def subsidy_claim(policy_code: str, date_from: date, date_to: date) -> Claim:
     return Claim(policy.code, policy.name, date_from, date_to, items)
 
 
+def claim_rows(claim: Claim) -> list[tuple[Any, ...]]:
+    """The table the CSV and the XLSX share: one line per shipment, then the totals."""
+    rows: list[tuple[Any, ...]] = [
+        (i, s.tracking_number, s.dossier_code, s.procedure_name or "", s.agency.name, s.recipient_name,
+         s.accepted_on, (s.fee or {}).get("gross_vnd", 0), (s.fee or {}).get("discount_vnd", 0),
+         s.subsidy_budget_vnd or 0, s.subsidy_post_vnd or 0) for i, s in enumerate(claim.items, 1)]
+    t = claim.totals()
+    rows.append((None, "Tổng cộng", f"{t['items']} bưu gửi", None, None, None, None, t["gross_vnd"],
+                 t["discount_vnd"], t["subsidy_budget_vnd"], t["subsidy_post_vnd"]))
+    return rows
+
+
 def claim_csv(claim: Claim) -> bytes:
     """UTF-8 with BOM and CRLF, so Excel opens it with its Vietnamese intact."""
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel")
     writer.writerow(CSV_HEADERS)
-    for i, s in enumerate(claim.items, 1):
-        fee = s.fee or {}
-        writer.writerow((i, s.tracking_number, s.dossier_code, s.procedure_name or "", s.agency.name,
-                         s.recipient_name, s.accepted_on.strftime("%d/%m/%Y"), fee.get("gross_vnd", 0),
-                         fee.get("discount_vnd", 0), s.subsidy_budget_vnd or 0, s.subsidy_post_vnd or 0))
-    t = claim.totals()
-    writer.writerow(("", "Tổng cộng", f"{t['items']} bưu gửi", "", "", "", "", t["gross_vnd"],
-                     t["discount_vnd"], t["subsidy_budget_vnd"], t["subsidy_post_vnd"]))
+    for row in claim_rows(claim):
+        writer.writerow(["" if v is None else f"{v:%d/%m/%Y}" if isinstance(v, date) else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
