@@ -17,6 +17,8 @@ BEARER_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "or an agency API key."}}
 
 ANY_ROLE = tuple(Role)
+# All a user holding an admin's one-time password may do until they choose their own.
+BEFORE_PASSWORD_CHANGE = frozenset({"accounts.Password", "accounts.Logout", "accounts.Me"})
 
 
 def current_user() -> User:
@@ -36,6 +38,9 @@ def authenticate() -> ApiToken:
     token = token_for(secret.strip())
     if token is None:
         raise Unauthorized("The token is unknown, expired or revoked.", code="invalid_token")
+    if token.user.must_change_password and request.endpoint not in BEFORE_PASSWORD_CHANGE:
+        raise Forbidden("Change the one-time password first: POST /api/v1/auth/password.",
+                        code="password_change_required")
     return token
 
 

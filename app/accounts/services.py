@@ -29,6 +29,8 @@ API_KEY_PREFIX = "hcck_"
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 USERNAME_RULE = "2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
+# One-time passwords are read aloud or copied by hand: no 0/O, 1/l/I.
+ONE_TIME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 @cache
@@ -49,7 +51,7 @@ def hash_secret(secret: str) -> str:
 
 def create_user(*, username: str, password: str, role: Role, full_name: str,
                 office_code: str | None = None, agency_code: str | None = None,
-                actor: User | None = None) -> User:
+                actor: User | None = None, must_change_password: bool = False) -> User:
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
         raise ValidationFailed("username", USERNAME_RULE)
@@ -72,7 +74,7 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
     if role is Role.agency and agency is None:
         raise ValidationFailed("agency_code", "An agency officer belongs to an agency.")
     user = User(username=username, full_name=nfc(full_name), role=role,
-                office=office, agency=agency)
+                office=office, agency=agency, must_change_password=must_change_password)
     set_password(user, password)
     db.session.add(user)
     db.session.flush()
@@ -82,6 +84,24 @@ def create_user(*, username: str, password: str, role: Role, full_name: str,
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password, method="scrypt")
+
+
+def one_time_password() -> str:
+    """Three groups of four, e.g. `k7mp-3xqa-9tdw`: for an admin to hand over, changed at first use."""
+    return "-".join("".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def reset_password(user_id: int, actor: User) -> tuple[User, str]:
+    """A new one-time password (returned once); the user's sessions end, API keys stay."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    password = one_time_password()
+    set_password(user, password)
+    user.must_change_password = True
+    ended = _revoke_tokens(user, TokenKind.session)
+    audit(actor, "user.password_reset", "user", user.id, {"sessions_ended": ended})
+    return user, password
 
 
 def _check_new_password(password: str, username: str) -> None:
@@ -122,6 +142,7 @@ def change_password(user: User, token: ApiToken, old_password: str, new_password
         raise ValidationFailed("old_password", "Wrong password.", code="wrong_password")
     _check_new_password(new_password, user.username)
     set_password(user, new_password)
+    user.must_change_password = False
     ended = _revoke_tokens(user, TokenKind.session, ApiToken.id != token.id)
     audit(user, "user.password_change", "user", user.id, {"sessions_ended": ended})
 

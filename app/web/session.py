@@ -14,6 +14,7 @@ from app.accounts.models import ApiToken, Role, User
 from app.web.i18n import SESSION_KEY as LANG_KEY
 
 TOKEN_KEY = "token"
+PASSWORD_PAGES = frozenset({"auth.password", "auth.password_post"})
 
 
 def init_app(app: Flask) -> None:
@@ -62,6 +63,9 @@ def login_required(*roles: Role) -> Callable:
             user = signed_in_user()
             if user is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            # An admin's one-time password: nothing but the password page until it is changed.
+            if user.must_change_password and request.endpoint not in PASSWORD_PAGES:
+                return redirect(url_for("auth.password", next=request.full_path.rstrip("?")))
             if user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
@@ -69,6 +73,11 @@ def login_required(*roles: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def current_session_token() -> ApiToken | None:
+    """The token behind this request's session, for services that act on the caller's own."""
+    return _session_token()
 
 
 def safe_next(target: str | None) -> str | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,10 +10,11 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from app.accounts.schemas import TokenIn
-from app.errors import Unauthorized
+from app.accounts import services as accounts
+from app.accounts.schemas import PasswordIn, TokenIn
+from app.errors import Unauthorized, ValidationFailed, flatten_messages
 from app.web.layout import home_for
-from app.web.session import safe_next, sign_in, sign_out
+from app.web.session import current_session_token, current_staff, login_required, safe_next, sign_in, sign_out
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -50,6 +52,53 @@ def logout() -> Response:
     sign_out()
     flash(_("Bạn đã đăng xuất."), "success")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.get("/password")
+@login_required()
+def password() -> str:
+    return render_template("auth/password.html", next=safe_next(request.args.get("next")), errors={})
+
+
+@bp.post("/password")
+@login_required()
+def password_post() -> Response | tuple[str, int]:
+    """One's own password; required before anything else after an admin's one-time password."""
+    next_url = safe_next(request.form.get("next"))
+    user, token = current_staff(), current_session_token()
+    try:
+        body = PasswordIn().load({name: request.form.get(name, "")
+                                  for name in ("old_password", "new_password")})
+        if body["new_password"] != request.form.get("confirm_password", ""):
+            raise ValidationFailed("confirm_password", "Passwords differ.")
+        assert token is not None  # login_required found it
+        accounts.change_password(user, token, body["old_password"], body["new_password"],
+                                 request.remote_addr or "unknown")
+    except ValidationError as exc:
+        return _password_form(exc.messages), 422
+    except ValidationFailed as exc:
+        return _password_form(exc.errors), 422
+    except TooManyRequests as exc:
+        return render_template("auth/password.html", next=next_url, errors={}, message=_(
+            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.",
+            minutes=_wait_minutes(exc))), 429
+    flash(_("Đã đổi mật khẩu."), "success")
+    return redirect(next_url or home_for(user.role), code=303)
+
+
+_PASSWORD_MESSAGES = {
+    "Wrong password.": lambda: _("Mật khẩu hiện tại không đúng."),
+    f"At least {accounts.MIN_PASSWORD_LENGTH} characters.": lambda: _(
+        "Ít nhất %(count)d ký tự.", count=accounts.MIN_PASSWORD_LENGTH),
+    "Must not contain the username.": lambda: _("Không được chứa tên đăng nhập."),
+    "Passwords differ.": lambda: _("Hai lần nhập mật khẩu mới không khớp."),
+}
+
+
+def _password_form(messages: Any) -> str:
+    errors = {field: _PASSWORD_MESSAGES.get(texts[0], lambda: _("Vui lòng nhập trường này."))()
+              for field, texts in flatten_messages(messages).items()}
+    return render_template("auth/password.html", next=safe_next(request.form.get("next")), errors=errors)
 
 
 def _form(status: int, next_url: str | None, *, message: str | None = None,
