@@ -21,6 +21,13 @@ from app.web.session import current_staff, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
+
+@bp.before_request
+@login_required(Role.admin)
+def _admins_only() -> None:
+    """Every admin page, for admins only: others go to sign in or get the 403 page."""
+
+
 PAGE_SIZE = 50
 ROLE_LABELS = {
     Role.clerk: _l("Giao dịch viên"),
@@ -41,26 +48,22 @@ def _admin_globals() -> dict[str, Any]:
 
 
 @bp.get("/")
-@login_required(Role.admin)
 def home() -> Response:
     return redirect(url_for("admin.users"))
 
 
 @bp.get("/users")
-@login_required(Role.admin)
 def users() -> str:
     args = page_args()
     return render_template("admin/users.html", page=accounts.list_users(args))
 
 
 @bp.get("/users/new")
-@login_required(Role.admin)
 def new_user() -> str:
     return _user_form({}, {})
 
 
 @bp.post("/users/new")
-@login_required(Role.admin)
 def create_user() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
     values = {name: request.form.get(name, "").strip() for name in USER_FIELDS}
     password = accounts.one_time_password()
@@ -77,7 +80,6 @@ def create_user() -> tuple[str, int, dict[str, str]] | tuple[str, int]:
 
 
 @bp.post("/users/<int:user_id>/active")
-@login_required(Role.admin)
 def set_active(user_id: int) -> Response:
     active = request.form.get("active") == "1"
     try:
@@ -92,7 +94,6 @@ def set_active(user_id: int) -> Response:
 
 
 @bp.post("/users/<int:user_id>/password")
-@login_required(Role.admin)
 def reset_password(user_id: int) -> tuple[str, int, dict[str, str]]:
     user, password = accounts.reset_password(user_id, current_staff())
     page = render_template("admin/one_time.html", person=user, password=password, created=False)
