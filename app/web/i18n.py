@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask, session
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 
 from app.clock import PROVINCE_TZ
 from app.vocabulary import Value, text
@@ -73,3 +74,11 @@ def _province_time(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime: times are stored UTC with an offset")
     return value.astimezone(PROVINCE_TZ)
+
+
+# How every page names the tariff zones (the fee engine's wording), keyed by zone code.
+ZONE_NAMES = {
+    "local": _l("Nội xã, lân cận"), "intra_province": _l("Nội tỉnh"),
+    "inter_same_region": _l("Liên tỉnh cùng miền"), "inter_adjacent_region": _l("Liên tỉnh miền kế cận"),
+    "inter_far_region": _l("Liên tỉnh Bắc – Nam"),
+}

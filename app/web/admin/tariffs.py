@@ -16,16 +16,10 @@ from app.fees.models import Tariff, TariffZonePrice, Zone
 from app.fees.schemas import TariffIn
 from app.web.admin.routes import bp
 from app.web.forms import FORM_ERROR, body_from_form, field_errors
-from app.web.i18n import format_date
+from app.web.i18n import ZONE_NAMES, format_date
 from app.web.session import current_staff
 
-ZONE_LABELS = {
-    Zone.local: _l("Nội huyện (trong bán kính)"),
-    Zone.intra_province: _l("Nội tỉnh"),
-    Zone.inter_same_region: _l("Liên tỉnh cùng vùng"),
-    Zone.inter_adjacent_region: _l("Liên tỉnh vùng kề"),
-    Zone.inter_far_region: _l("Liên tỉnh vùng xa"),
-}
+ZONE_LABELS = {zone: ZONE_NAMES[zone.value] for zone in Zone}
 NUMBERS = (
     ("vat_rate_bp", _l("Thuế GTGT (phần vạn: 1000 = 10%)")),
     ("base_weight_g", _l("Khối lượng nấc đầu (g)")),

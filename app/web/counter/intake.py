@@ -19,7 +19,7 @@ from app.geo import services as geo
 from app.geo.models import Commune
 from app.identity.cccd import CccdCard, CccdQrError, Refusal
 from app.web.forms import FORM_ERROR, body_from_form, field_errors, without_empty_optional_objects
-from app.web.i18n import current_locale
+from app.web.i18n import ZONE_NAMES, current_locale
 
 PARTIES = ("sender", "recipient")
 INTEGERS = ("weight_g", "collect_fee_vnd", "items.count")
@@ -35,11 +35,6 @@ PRICE_NEEDS = {
     "sender.address.unit_code": _l("xã/phường người gửi"),
     "recipient.address.unit_code": _l("xã/phường người nhận"),
     "weight_g": _l("khối lượng"),
-}
-ZONES = {
-    "local": _l("Nội xã, lân cận"), "intra_province": _l("Nội tỉnh"),
-    "inter_same_region": _l("Liên tỉnh cùng miền"), "inter_adjacent_region": _l("Liên tỉnh miền kế cận"),
-    "inter_far_region": _l("Liên tỉnh Bắc – Nam"),
 }
 # The fee engine labels its lines in Vietnamese; other languages read them by code.
 FEE_LINES = {
@@ -174,7 +169,7 @@ def _first_error(errors: dict[str, str]) -> str:
 
 
 def zone_text(zone: str) -> str:
-    return str(ZONES.get(zone, zone))
+    return str(ZONE_NAMES.get(zone, zone))
 
 
 def distance_text(km: float) -> str:
