@@ -35,13 +35,15 @@ def init_web(app: Flask) -> None:
 
     from app.web.admin import audit, policies, tariffs  # noqa: F401  (their pages join the admin blueprint)
     from app.web.admin.routes import bp as admin
+    from app.web.agency.routes import bp as agency
     from app.web.auth.routes import bp as auth
     from app.web.counter import desk, shipment  # noqa: F401  (their pages join the counter blueprint)
     from app.web.counter.routes import bp as counter
     from app.web.courier.routes import bp as courier
     from app.web.public.routes import bp as public
+    from app.web.supervisor.routes import bp as supervisor
 
-    for bp in (layout.bp, public, auth, counter, courier, admin):
+    for bp in (layout.bp, public, auth, counter, courier, agency, supervisor, admin):
         app.register_blueprint(bp)
 
     @app.before_request

@@ -35,6 +35,26 @@ NAVIGATION = (
 )
 
 
+@dataclass(frozen=True)
+class Tab:
+    endpoint: str
+    label: str
+    also: tuple[str, ...] = ()  # the tab's other pages (its forms), marked current too
+
+    @property
+    def current(self) -> tuple[str, ...]:
+        return (self.endpoint, *self.also)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the site with tabs (templates/section.html): admin, agency, supervisor."""
+
+    label: str
+    tabs: tuple[Tab, ...]
+    stylesheets: tuple[str, ...] = ()  # under static/, after app.css
+
+
 def is_api_request() -> bool:
     return request.path.startswith(MACHINE_PATHS)
 

@@ -17,6 +17,7 @@ from app.errors import Conflict, ValidationFailed, flatten_messages
 from app.orgs.services import list_agencies, list_offices
 from app.pagination import PageQuery
 from app.web.forms import in_reader_language
+from app.web.layout import Section, Tab
 from app.web.session import current_staff, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -42,9 +43,17 @@ USER_FIELDS = ("username", "full_name", "role", "office_code", "agency_code")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@bp.app_context_processor
+SECTION = Section(_l("Trang quản trị"), (
+    Tab("admin.users", _l("Người dùng"), ("admin.new_user", "admin.create_user")),
+    Tab("admin.tariffs", _l("Bảng giá cước"), ("admin.new_tariff", "admin.create_tariff")),
+    Tab("admin.policies", _l("Chính sách giảm cước"), ("admin.new_policy", "admin.create_policy")),
+    Tab("admin.audit", _l("Nhật ký thay đổi")),
+))
+
+
+@bp.context_processor
 def _admin_globals() -> dict[str, Any]:
-    return {"role_labels": ROLE_LABELS}
+    return {"role_labels": ROLE_LABELS, "section": SECTION}
 
 
 @bp.get("/")

@@ -1,0 +1,36 @@
+"""The agency's portal (cán bộ cơ quan): the agency's shipments and their timelines, pickups,
+return shipments one by one or from a CSV file, handover records, the on-time report,
+webhook subscriptions and API keys. Every page sees the signed-in officer's agency only
+(app.access), through the same services as the JSON API."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Role
+from app.web.layout import Section, Tab
+from app.web.session import login_required
+
+bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
+
+SECTION = Section(_l("Trang cơ quan"), (
+    Tab("agency.home", _l("Bưu gửi")),
+))
+
+
+@bp.before_request
+@login_required(Role.agency)
+def _agency_officers_only() -> None:
+    """Every portal page, for agency officers only: others sign in or get the 403 page."""
+
+
+@bp.context_processor
+def _agency_globals() -> dict[str, Any]:
+    return {"section": SECTION}
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("agency/home.html")
