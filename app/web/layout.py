@@ -54,6 +54,10 @@ class Section:
     tabs: tuple[Tab, ...]
     stylesheets: tuple[str, ...] = ()  # under static/, after app.css
 
+    def present(self) -> list[Tab]:
+        """The tabs whose pages exist (a section grows page by page)."""
+        return [tab for tab in self.tabs if tab.endpoint in current_app.view_functions]
+
 
 def is_api_request() -> bool:
     return request.path.startswith(MACHINE_PATHS)

@@ -16,8 +16,14 @@ from app.web.session import login_required
 bp = Blueprint("agency", __name__, url_prefix="/agency", template_folder="templates")
 
 SECTION = Section(_l("Trang cơ quan"), (
-    Tab("agency.home", _l("Bưu gửi")),
-))
+    Tab("agency.home", _l("Bưu gửi"), ("agency.shipment",)),
+    Tab("agency.pickups", _l("Hẹn lấy kết quả"), ("agency.new_pickup", "agency.create_pickup")),
+    Tab("agency.returns", _l("Tạo bưu gửi trả"), ("agency.new_return", "agency.create_return",
+                                                  "agency.upload_returns")),
+    Tab("agency.handovers", _l("Biên bản giao nhận")),
+    Tab("agency.report", _l("Báo cáo đúng hạn")),
+    Tab("agency.integrations", _l("Kết nối phần mềm")),
+), stylesheets=("css/agency.css",))
 
 
 @bp.before_request

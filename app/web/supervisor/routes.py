@@ -16,8 +16,13 @@ from app.web.session import login_required
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder="templates")
 
 SECTION = Section(_l("Trang giám sát"), (
-    Tab("supervisor.home", _l("Điều phối")),
-))
+    Tab("supervisor.home", _l("Điều phối"), ("supervisor.preview", "supervisor.confirm")),
+    Tab("supervisor.pickups", _l("Yêu cầu lấy hồ sơ")),
+    Tab("supervisor.due", _l("Báo phát, chuyển hoàn")),
+    Tab("supervisor.reconciliation", _l("Đối soát")),
+    Tab("supervisor.reports", _l("Báo cáo chất lượng")),
+    Tab("supervisor.subsidy", _l("Đề nghị cấp bù")),
+), stylesheets=("css/supervisor.css",))
 
 
 @bp.before_request
