@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hcc.clock"] = config.get("CLOCK_OBJECT") if config and config.get("CLOCK_OBJECT") \
         else clock.clock_from_setting(app.config["CLOCK"])
     db.init_app(app)
+    from app.tracking.answers import keep_in_step
+
+    keep_in_step(db.sessions)
     register_converters(app)
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())

@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(setup)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(tracking_group)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic).")
@@ -150,6 +151,7 @@ def setup(demo: bool) -> None:
     from app.demo.data import demo_loaded, load_demo
     from app.fees.services import load_defaults, tariffs_loaded
     from app.geo.services import load_units, units_loaded
+    from app.tracking import answers
 
     migrate.upgrade()
     click.echo(f"Database migrated ({_safe_url()}).")
@@ -162,10 +164,28 @@ def setup(demo: bool) -> None:
         load_defaults()
         db.session.commit()
         click.echo("Loaded the default tariff and discount policies.")
+    stored = answers.rebuild(db.session, missing_only=True)
+    if stored:
+        click.echo(f"Stored {stored} public tracking answers.")
     if demo and not demo_loaded():
         users = load_demo()
         db.session.commit()
         _print_demo_users(users)
+
+
+@click.group("tracking", cls=AppGroup, help="Public tracking answers.")
+def tracking_group() -> None:
+    pass
+
+
+@tracking_group.command("rebuild")
+@click.option("--missing", is_flag=True, help="Only shipments without an answer stored at this version.")
+def tracking_rebuild(missing: bool) -> None:
+    """Store the public answer of every shipment again (after the answer's wording changed, or
+    an office was renamed); committed in batches, safe to run while the service runs."""
+    from app.tracking import answers
+
+    click.echo(f"Stored {answers.rebuild(db.session, missing_only=missing)} public tracking answers.")
 
 
 def _safe_url() -> str:

@@ -79,5 +79,4 @@ def load_config() -> dict:
         # Live (unrevoked) API keys one agency may hold.
         "API_KEYS_PER_AGENCY": _int("API_KEYS_PER_AGENCY", 10),
         # Public tracking answers are kept this long per process (0: always read afresh).
-        "TRACKING_CACHE_SECONDS": _int("TRACKING_CACHE_SECONDS", 30),
     }

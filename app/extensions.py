@@ -33,6 +33,11 @@ class Database:
         assert self._engine is not None, "Database.init_app was not called"
         return self._engine
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The factory of every session, for session event listeners."""
+        return self._sessionmaker
+
     def current(self) -> Session:
         """This app context's Session itself, for what the `session` proxy does not pass on."""
         return self._scoped()

@@ -36,12 +36,31 @@ def insert_new(table: Table, rows: list[dict[str, Any]], unique: str, returning:
         return []
     names = list(rows[0])
     if on_postgresql():
-        dialect = postgresql.dialect()
-        casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
-        stmt = text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({casts}) "
-                    f"ON CONFLICT ({unique}) DO NOTHING RETURNING {', '.join(returning)}"
-                    ).columns(*(table.c[n] for n in returning))
+        stmt = text(f"{_insert_arrays(table, names)} ON CONFLICT ({unique}) DO NOTHING "
+                    f"RETURNING {', '.join(returning)}").columns(*(table.c[n] for n in returning))
         return list(db.session.execute(stmt, {n: [r[n] for r in rows] for n in names}))
     insert = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c[unique]])
               .returning(*(table.c[n] for n in returning)))
     return list(db.session.execute(insert, rows))
+
+
+def upsert(table: Table, rows: list[dict[str, Any]], unique: str) -> None:
+    """Insert `rows`, replacing the other columns of those whose `unique` column value is stored."""
+    if not rows:
+        return
+    names = list(rows[0])
+    changed = ", ".join(f"{n} = excluded.{n}" for n in names if n != unique)
+    if on_postgresql():
+        stmt = text(f"{_insert_arrays(table, names)} ON CONFLICT ({unique}) DO UPDATE SET {changed}")
+        db.session.execute(stmt, {n: [r[n] for r in rows] for n in names})
+        return
+    insert = sqlite.insert(table)
+    db.session.execute(insert.on_conflict_do_update(
+        index_elements=[table.c[unique]], set_={n: insert.excluded[n] for n in names if n != unique}), rows)
+
+
+def _insert_arrays(table: Table, names: list[str]) -> str:
+    """INSERT of rows given as one array per column (a statement whose text never grows)."""
+    dialect = postgresql.dialect()
+    casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
+    return f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({casts})"

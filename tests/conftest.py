@@ -24,7 +24,6 @@ pytest_plugins = [
     "tests.support.problems",
     "tests.support.shipments",
     "tests.support.scans",
-    "tests.support.tracking",
     "tests.support.system_tools",
     "tests.support.concurrency",
 ]

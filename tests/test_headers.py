@@ -35,20 +35,20 @@ def tracking_number(make_shipment, walk):
     return tn
 
 
-def test_the_tracking_page(client, tracking_number, fresh_tracking):
+def test_the_tracking_page(client, tracking_number):
     resp = client.get(f"/t/{tracking_number}")
     assert resp.status_code == 200
     assert_strict_html(resp)
     assert directives(resp)["style-src"] == ["'self'"]  # the shared layout: no inline style
 
 
-def test_the_tracking_page_for_an_unknown_number(client, fresh_tracking):
+def test_the_tracking_page_for_an_unknown_number(client):
     resp = client.get("/t/HB999999995VN")
     assert resp.status_code == 404
     assert_strict_html(resp)
 
 
-def test_the_tracking_page_has_no_inline_style_or_script(client, tracking_number, fresh_tracking):
+def test_the_tracking_page_has_no_inline_style_or_script(client, tracking_number):
     page = client.get(f"/t/{tracking_number}").get_data(as_text=True)
     assert "<style" not in page and " style=" not in page
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
@@ -88,7 +88,7 @@ def test_errors_carry_the_headers_too(client, url):
     assert_common(resp)
 
 
-def test_public_tracking_may_be_cached(client, tracking_number, fresh_tracking):
+def test_public_tracking_may_be_cached(client, tracking_number):
     resp = client.get(f"/api/v1/track/{tracking_number}")
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] != "no-store"

@@ -35,8 +35,7 @@ class Track(MethodView):
         """Track an item by its number, without signing in: status and steps in Vietnamese, with
         office names; never phone numbers, ID numbers, addresses or documents. An unknown or
         malformed number answers the same 404. Limited per client address (429, Retry-After);
-        an answer may be up to TRACKING_CACHE_SECONDS old."""
-        # JSON in the shape of TrackingOut, made (or kept) by the service: sent as it is.
-        ttl = current_app.config["TRACKING_CACHE_SECONDS"]
-        return Response(services.public_json(tracking_number), mimetype="application/json", headers={
-            "Cache-Control": f"public, max-age={ttl}" if ttl > 0 else "no-cache"})
+        the answer reflects every committed event at once."""
+        # JSON in the shape of TrackingOut, stored as served by the write path: sent as it is.
+        return Response(services.public_json(tracking_number), mimetype="application/json",
+                        headers={"Cache-Control": "no-cache"})
