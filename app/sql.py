@@ -7,10 +7,12 @@ column instead; SQLite gets the plain forms.
 """
 from __future__ import annotations
 
+import enum
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, text
+from sqlalchemy import JSON, ColumnElement, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
@@ -44,6 +46,18 @@ def insert_new(table: Table, rows: list[dict[str, Any]], unique: str, returning:
     return list(db.session.execute(insert, rows))
 
 
+def insert_rows(table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` (dicts with the same keys) in one statement."""
+    if not rows:
+        return
+    if on_postgresql():
+        names = list(rows[0])
+        db.session.execute(text(_insert_arrays(table, names)),
+                           {n: [_array_item(table.c[n], r[n]) for r in rows] for n in names})
+        return
+    db.session.execute(insert(table), rows)
+
+
 def upsert(table: Table, rows: list[dict[str, Any]], unique: str) -> None:
     """Insert `rows`, replacing the other columns of those whose `unique` column value is stored."""
     if not rows:
@@ -57,6 +71,17 @@ def upsert(table: Table, rows: list[dict[str, Any]], unique: str) -> None:
     insert = sqlite.insert(table)
     db.session.execute(insert.on_conflict_do_update(
         index_elements=[table.c[unique]], set_={n: insert.excluded[n] for n in names if n != unique}), rows)
+
+
+def _array_item(column: Any, value: Any) -> Any:
+    """A value as an array element: the arrays bypass the columns' own conversions."""
+    if value is None:
+        return None
+    if isinstance(column.type, JSON):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def _insert_arrays(table: Table, names: list[str]) -> str:

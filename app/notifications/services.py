@@ -1,8 +1,9 @@
 """The outbox: messages written in the transaction of the event that causes them (SPEC §9).
 
-`enqueue_for_event` is called for every tracking event, bulk scans included, so it stays
-cheap: no flush (the caller's flush or commit writes the rows), at most one indexed query
-per agency and transaction for its webhook subscriptions, payloads from loaded objects.
+Every tracking event queues its messages, bulk scans included, so this stays cheap: the rows
+are written by one INSERT per event or per batch (`enqueue_for_events`), with at most one
+indexed query per agency and transaction for its webhook subscriptions, and payloads made
+from loaded objects.
 """
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.notifications import templates
-from app.notifications.models import Channel, OutboxMessage, WebhookSubscription
+from app.notifications.models import Channel, OutboxMessage, OutboxStatus, WebhookSubscription
 from app.orgs.models import Office
 from app.shipments.events import STATUS_AFTER
 from app.shipments.models import Shipment, TrackingEvent
+from app.sql import insert_rows
 
 _CACHE_KEY = "hcc.webhook_subscriptions"
 # next_attempt_at of messages whose subscription is disabled: out of the due range, so
@@ -37,23 +39,34 @@ class _Subscription:
 
 def enqueue_for_event(shipment: Shipment, event: TrackingEvent) -> None:
     """Queue the citizen's SMS (if this event sends one) and a webhook per subscription."""
+    insert_rows(OutboxMessage.__table__, messages_for(shipment, event, clock.now()))
+
+
+def enqueue_for_events(recorded: list[tuple[Shipment, Any]]) -> None:
+    """The same for a batch of (shipment, event row) pairs, in one statement."""
     now = clock.now()
+    insert_rows(OutboxMessage.__table__, [m for shipment, event in recorded
+                                          for m in messages_for(shipment, event, now)])
+
+
+def messages_for(shipment: Shipment, event: TrackingEvent, now: datetime) -> list[dict[str, Any]]:
+    """The outbox rows an event causes: the citizen's SMS, if it sends one, and its webhooks."""
     messages = []
+    pending = {"status": OutboxStatus.pending, "attempts": 0, "created_at": now, "next_attempt_at": now,
+               "shipment_id": shipment.id, "event_id": event.id}
     sms = _citizen_sms(shipment, event)
     if sms is not None:
         phone, template, text = sms
-        messages.append(OutboxMessage(
-            channel=Channel.sms, topic=f"shipment.{event.event}", shipment_id=shipment.id,
-            event_id=event.id, phone=phone, created_at=now, next_attempt_at=now,
-            payload={"template": template, "text": text, "tracking_number": shipment.tracking_number}))
+        messages.append({**pending, "channel": Channel.sms, "topic": f"shipment.{event.event}",
+                         "phone": phone, "subscription_id": None,
+                         "payload": {"template": template, "text": text,
+                                     "tracking_number": shipment.tracking_number}})
     subscriptions = [s for s in _subscriptions_of(shipment.agency_id) if s.wants(event.event)]
     if subscriptions:
         body = webhook_body(shipment, event)
-        messages.extend(OutboxMessage(
-            channel=Channel.webhook, topic=body["type"], shipment_id=shipment.id,
-            event_id=event.id, subscription_id=s.id, payload=body,
-            created_at=now, next_attempt_at=now) for s in subscriptions)
-    db.session.add_all(messages)
+        messages.extend({**pending, "channel": Channel.webhook, "topic": body["type"], "phone": None,
+                         "subscription_id": s.id, "payload": body} for s in subscriptions)
+    return messages
 
 
 def _citizen_sms(shipment: Shipment, event: TrackingEvent) -> tuple[str, str, str] | None:

@@ -22,7 +22,7 @@ from app.access import scope
 from app.accounts.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.notifications.services import enqueue_for_event
+from app.notifications.services import enqueue_for_events
 from app.orgs.models import Office
 from app.scans.checks import coordinates_problem, future_problem
 from app.scans.schemas import InvalidScan
@@ -221,9 +221,8 @@ def _recompute(recorded: list[tuple[Shipment, Any]], timelines: dict[int, list[l
         timeline = sorted(timelines[shipment_id], key=lambda s: s.key)
         shipment.status = lifecycle.status_after(timeline)
         shipment.updated_at = now
-    for shipment, row in recorded:
-        enqueue_for_event(shipment, row)
     db.session.flush()
+    enqueue_for_events(recorded)
 
 
 def _rejected(scan_id: str | None, code: str, detail: str) -> Result:
