@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 
 from app import clock
 from app.errors import flatten_messages
-from app.fields import Coordinate, DeviceClock, Moment, Text
+from app.fields import Coordinate, DeviceClock, FlatLoad, Moment, Text
 from app.vocabulary import Event, FailureReason
 
 MAX_BATCH = 1000
@@ -42,19 +43,27 @@ class InvalidScan:
 
 
 class ScanItem(fields.Nested):
-    """One scan of a batch: parsed, or an InvalidScan instead of failing the whole request."""
+    """One scan of a batch: parsed, or an InvalidScan instead of failing the whole request.
+
+    A batch holds up to 1,000 scans, so each is loaded by its schema's own fields without the
+    Schema machinery around them (FlatLoad): the same rules and messages, a fraction of the
+    cost (tests/scans/test_parsing.py holds the two to the same answers)."""
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         raw_id = value.get("id") if isinstance(value, dict) else None
         raw_id = raw_id if isinstance(raw_id, str) and len(raw_id) <= 64 else None
         try:
-            scan = super().deserialize(value, attr, data, **kwargs)
+            scan = self._flat.load(value)
         except ValidationError as exc:
             errors = flatten_messages(exc.messages)
             detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
             return InvalidScan(raw_id, detail)
         scan["raw_id"] = raw_id
         return scan
+
+    @cached_property
+    def _flat(self) -> FlatLoad:
+        return FlatLoad(self.schema)
 
 
 class ScanBatchIn(Schema):
