@@ -31,6 +31,10 @@ NOT_FOUND = "No item with this tracking number."
 # one are rendered afresh (and `flask tracking rebuild` stores them again).
 VERSION = 1
 
+# The public words of each stored event and reason code, looked up once per event rendered.
+_EVENT_TEXT = {event.value: text(event) for event in Event}
+_REASON_TEXT = {reason.value: text(reason) for reason in FailureReason}
+
 # The shipment, its events in time order and their offices' names, in one round trip.
 _VIEW = (select(Shipment.id, Shipment.tracking_number, Shipment.service, Shipment.status, Shipment.due_date,
                 Shipment.recipient_name, TrackingEvent.event, TrackingEvent.occurred_at,
@@ -88,8 +92,8 @@ def view_of(rows: Sequence[Row[Any]]) -> dict[str, Any]:
         "events": [{
             "occurred_at": row.occurred_at.astimezone(PROVINCE_TZ).isoformat(),
             "event": row.event,
-            "label": text(Event(row.event)),
-            "reason": text(FailureReason(row.reason)) if row.reason else None,
+            "label": _EVENT_TEXT[row.event],
+            "reason": _REASON_TEXT[row.reason] if row.reason else None,
             "office": row.name,
         } for row in rows if row.event is not None],
     }
