@@ -172,6 +172,20 @@ def test_an_answer_not_stored_is_read_from_the_tables(client, make_shipment, wal
     assert client.get(f"{TRACK}/EE471108151FR").status_code == 404
 
 
+def test_a_renamed_office_shows_its_new_name(client, make_shipment, walk):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.orgs.models import Office
+
+    tn = make_shipment.number("agency")
+    walk(tn, "accepted")
+    office = db.session.scalars(select(Office).where(Office.code == "BC-BIMSON")).one()
+    office.name = "Bưu cục Thị xã Bỉm Sơn"
+    db.session.commit()
+    assert {e["office"] for e in client.get(f"{TRACK}/{tn}").get_json()["events"]} == {"Bưu cục Thị xã Bỉm Sơn"}
+
+
 def test_the_answer_matches_its_declared_schema(client, walk, make_shipment):
     from app.tracking.schemas import TrackingOut
 
