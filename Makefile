@@ -11,8 +11,8 @@ WORKERS ?= 2
 
 # Debian tools the tests use: pdftoppm/pdftotext and zbarimg read PDFs back; chromium runs
 # the browser tests (tests/web/, Playwright with executable_path, never `playwright install`).
-SYSDEPS_BINS := pdftoppm pdftotext zbarimg chromium
-SYSDEPS_PKGS := poppler-utils zbar-tools chromium
+SYSDEPS_BINS := pdftoppm pdftotext zbarimg chromium pg_dump pg_restore
+SYSDEPS_PKGS := poppler-utils zbar-tools chromium postgresql-client
 
 # Install once; reinstall only when a requirements file changes.
 $(VENV)/.installed: requirements.txt tests/requirements.txt

@@ -7,6 +7,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.notifications.cli import outbox_group
+from app.ops.cli import ops_group
 
 
 def register_cli(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(setup)
     app.cli.add_command(outbox_group)
     app.cli.add_command(tracking_group)
+    app.cli.add_command(ops_group)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic).")

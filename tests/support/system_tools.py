@@ -1,4 +1,4 @@
-"""The one policy for system tools the tests run (poppler-utils, zbar-tools, chromium):
+"""The one policy for system tools the tests run (poppler-utils, zbar-tools, chromium, postgresql-client):
 a test that needs a missing one fails, naming `make sysdeps`; it is never skipped."""
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
         pytest.fail(f"this test needs the system tool {tool!r}, which is not installed: "
-                    "run `make sysdeps` (Debian packages poppler-utils, zbar-tools, chromium)", pytrace=False)
+                    "run `make sysdeps` (Debian packages poppler-utils, zbar-tools, chromium, "
+                    "postgresql-client)", pytrace=False)
     return path
 
 

@@ -1,0 +1,1 @@
+"""Operations: backups of the database, their restore and their check (docs/backups.md)."""
