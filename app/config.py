@@ -12,6 +12,10 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -78,5 +82,18 @@ def load_config() -> dict:
         "LOGIN_KNOWN_ADDRESS_DAYS": _int("LOGIN_KNOWN_ADDRESS_DAYS", 30),
         # Live (unrevoked) API keys one agency may hold.
         "API_KEYS_PER_AGENCY": _int("API_KEYS_PER_AGENCY", 10),
+        # Shared state between app servers (read-your-writes marks of app.replica; Redis also
+        # serves RATELIMIT_STORAGE_URI). Unset: a redis:// RATELIMIT_STORAGE_URI is used, else memory.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # A streaming replica for read-only work (docs/replicas.md); unset, everything reads the
+        # primary. It serves while it lags at most REPLICA_MAX_LAG_SECONDS (checked at most every
+        # REPLICA_CHECK_SECONDS per process); once it does not answer within
+        # REPLICA_CONNECT_TIMEOUT_SECONDS (libpq's floor is 2), the primary serves for
+        # REPLICA_RETRY_SECONDS before it is tried again.
+        "DATABASE_REPLICA_URL": os.environ.get("DATABASE_REPLICA_URL") or None,
+        "REPLICA_MAX_LAG_SECONDS": _int("REPLICA_MAX_LAG_SECONDS", 10),
+        "REPLICA_CHECK_SECONDS": _float("REPLICA_CHECK_SECONDS", 1.0),
+        "REPLICA_CONNECT_TIMEOUT_SECONDS": _int("REPLICA_CONNECT_TIMEOUT_SECONDS", 2),
+        "REPLICA_RETRY_SECONDS": _float("REPLICA_RETRY_SECONDS", 5.0),
         # Public tracking answers are kept this long per process (0: always read afresh).
     }

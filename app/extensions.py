@@ -1,37 +1,53 @@
 """Extension objects, bound to an app with init_app (nothing is made at import)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app.docs.openapi import ProblemApi
 
 
 class Database:
-    """Engine and a session per app context; `bind_to` lets tests use one connection."""
+    """Engine and a session per app context; `bind_to` lets tests use one connection. With
+    DATABASE_REPLICA_URL, also the replica's read-only engine, used only through app.replica."""
 
     def __init__(self) -> None:
         self._sessionmaker = sessionmaker(expire_on_commit=False)
         self._scoped = scoped_session(self._sessionmaker, scopefunc=_app_ctx_id)
         self.session: Session = self._scoped  # type: ignore[assignment]  # it proxies one Session
         self._engine: Engine | None = None
+        self._replica_engine: Engine | None = None
 
     def init_app(self, app: Flask) -> None:
         self._engine = make_engine(app.config["DATABASE_URL"])
         self._sessionmaker.configure(bind=self._engine)
         app.extensions["hcc.db"] = self
         app.teardown_appcontext(self._remove_session)
+        self._replica_engine = None
+        if app.config.get("DATABASE_REPLICA_URL"):
+            from app import replica
+
+            self._replica_engine = make_replica_engine(app.config["DATABASE_REPLICA_URL"],
+                                                       app.config["REPLICA_CONNECT_TIMEOUT_SECONDS"])
+            replica.init_app(app, self)
 
     @property
     def engine(self) -> Engine:
         assert self._engine is not None, "Database.init_app was not called"
         return self._engine
+
+    @property
+    def replica_engine(self) -> Engine | None:
+        """The streaming replica's engine (read-only), or None when none is configured."""
+        return self._replica_engine
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -46,6 +62,21 @@ class Database:
         """Point new sessions at `bind` (an Engine or a Connection)."""
         self._scoped.remove()
         self._sessionmaker.configure(bind=bind, **options)
+
+    @contextmanager
+    def using(self, session: Session) -> Iterator[Session]:
+        """Inside the block `db.session` is `session` (app.replica's reads); this app context's
+        own session comes back after it. The caller closes `session`."""
+        registry = self._scoped.registry
+        own = registry() if registry.has() else None
+        registry.set(session)
+        try:
+            yield session
+        finally:
+            if own is None:
+                registry.clear()
+            else:
+                registry.set(own)
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self._scoped.remove()
@@ -65,9 +96,14 @@ def _app_ctx_id() -> int:
 sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def _with_driver(url: str) -> str:
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = _with_driver(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
@@ -88,6 +124,30 @@ def make_engine(url: str) -> Engine:
         return engine
     # Bound values (phones, names, addresses) stay out of error messages and so out of logs.
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
+
+
+def make_replica_engine(url: str, connect_timeout: int) -> Engine:
+    """A streaming replica's engine: read-only by construction, quick to give up.
+
+    Every transaction its sessions start is READ ONLY (a write raises before it reaches a
+    table, whatever the server is); statements run without BEGIN and COMMIT, each seeing the
+    latest replayed state, as READ COMMITTED does on the primary. A replica that does not
+    answer costs `connect_timeout` seconds, then app.replica reads the primary for a while."""
+    url = _with_driver(url)
+    if not url.startswith("postgresql"):
+        raise ValueError("DATABASE_REPLICA_URL must name a PostgreSQL streaming replica")
+    given = make_url(url).query
+    connect_args: dict[str, Any] = {"connect_timeout": connect_timeout,
+                                    "options": "-c default_transaction_read_only=on"}
+    if "options" in given:
+        connect_args["options"] = f"{given['options']} {connect_args['options']}"
+    if "application_name" not in given:
+        connect_args["application_name"] = "hcc-replica-reads"
+    # All its connections busy: waiting for one no longer than for a new connection. No ping on
+    # checkout (a round trip per read): a connection found dead fails its view's first statement,
+    # and app.replica runs the view again on the primary.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_timeout=connect_timeout,
+                         hide_parameters=True, isolation_level="AUTOCOMMIT", connect_args=connect_args)
 
 
 db = Database()

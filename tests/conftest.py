@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.support.scans",
     "tests.support.system_tools",
     "tests.support.concurrency",
+    "tests.support.replica_cluster",
 ]
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Thanh Hóa

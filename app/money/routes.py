@@ -8,6 +8,7 @@ from app.accounts.models import Role
 from app.api import ApiBlueprint
 from app.files import file_doc, file_response
 from app.money import reconcile, schemas, services
+from app.replica import reads_from_replica
 from app.reports import subsidy
 
 blp = ApiBlueprint("money", __name__, url_prefix="/api/v1", description="Payments, remittances and reports")
@@ -36,6 +37,7 @@ class Remittances(MethodView):
 @blp.route("/reports/daily")
 class Daily(MethodView):
     @blp.operation(Role.clerk, Role.supervisor, query=schemas.DailyQuery(), answer=schemas.DailyOut)
+    @reads_from_replica
     def get(self, args: dict):
         """The office's daily reconciliation: expected vs recorded money per clerk and courier."""
         return reconcile.reconcile(current_user(), args["office"], args["day"])
@@ -44,6 +46,7 @@ class Daily(MethodView):
 @blp.route("/reports/subsidy-claim")
 class SubsidyClaim(MethodView):
     @blp.operation(Role.supervisor, Role.admin, query=schemas.ClaimQuery(), answer=schemas.ClaimOut)
+    @reads_from_replica
     def get(self, args: dict):
         """Every discounted shipment of a policy in a period, with the budget's share and totals."""
         return subsidy.subsidy_claim(args["policy"], args["date_from"], args["date_to"])
@@ -53,6 +56,7 @@ class SubsidyClaim(MethodView):
 class SubsidyClaimCsv(MethodView):
     @blp.operation(Role.supervisor, Role.admin, query=schemas.ClaimQuery())
     @blp.doc(**file_doc("CSV, UTF-8 with BOM.", "text/csv"))
+    @reads_from_replica
     def get(self, args: dict) -> Response:
         """The subsidy claim as CSV with Vietnamese headers (UTF-8 with BOM, for Excel)."""
         claim = subsidy.subsidy_claim(args["policy"], args["date_from"], args["date_to"])

@@ -9,6 +9,7 @@ from app.api import ApiBlueprint
 from app.files import file_doc, file_response
 from app.money import reconcile
 from app.money.schemas import ClaimQuery, DailyQuery
+from app.replica import reads_from_replica
 from app.reports import exports, schemas, service_standard, subsidy
 from app.reports.xlsx import MIMETYPE as XLSX
 
@@ -29,6 +30,7 @@ def _name(args: dict, ext: str) -> str:
 @blp.route("/reports/service-standard")
 class ServiceStandard(MethodView):
     @blp.operation(*READERS, query=schemas.ServiceStandardQuery(), answer=schemas.ServiceStandardOut)
+    @reads_from_replica
     def get(self, args: dict):
         """On-time rate and lateness in working days per group, for the shipments due in a period
         (TT17 Điều 6–8); supervisors see every office, clerks theirs, agencies their own shipments."""
@@ -39,6 +41,7 @@ class ServiceStandard(MethodView):
 class ServiceStandardCsv(MethodView):
     @blp.operation(*READERS, query=schemas.ServiceStandardQuery())
     @blp.doc(**file_doc("CSV, UTF-8 with BOM.", "text/csv"))
+    @reads_from_replica
     def get(self, args: dict) -> Response:
         """The service-standard report as CSV with Vietnamese headers (UTF-8 with BOM, for Excel)."""
         return file_response(service_standard.report_csv(_report(args)), _name(args, "csv"), "text/csv",
@@ -49,6 +52,7 @@ class ServiceStandardCsv(MethodView):
 class ServiceStandardXlsx(MethodView):
     @blp.operation(*READERS, query=schemas.ServiceStandardQuery())
     @blp.doc(**file_doc("XLSX workbook.", XLSX))
+    @reads_from_replica
     def get(self, args: dict) -> Response:
         """The service-standard report as an XLSX workbook with typed cells."""
         return file_response(exports.service_standard_xlsx(_report(args)), _name(args, "xlsx"), XLSX,
@@ -59,6 +63,7 @@ class ServiceStandardXlsx(MethodView):
 class SubsidyClaimXlsx(MethodView):
     @blp.operation(Role.supervisor, Role.admin, query=ClaimQuery())
     @blp.doc(**file_doc("XLSX workbook.", XLSX))
+    @reads_from_replica
     def get(self, args: dict) -> Response:
         """The subsidy claim as an XLSX workbook: dates as dates, money as numbers."""
         claim = subsidy.subsidy_claim(args["policy"], args["date_from"], args["date_to"])
@@ -70,6 +75,7 @@ class SubsidyClaimXlsx(MethodView):
 class DailyXlsx(MethodView):
     @blp.operation(Role.clerk, Role.supervisor, query=DailyQuery())
     @blp.doc(**file_doc("XLSX workbook.", XLSX))
+    @reads_from_replica
     def get(self, args: dict) -> Response:
         """The office's daily reconciliation as an XLSX workbook: lines, then totals per person."""
         rec = reconcile.reconcile(current_user(), args["office"], args["day"])

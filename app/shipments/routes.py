@@ -3,15 +3,21 @@ from __future__ import annotations
 from flask import url_for
 from flask.views import MethodView
 
-from app.accounts.auth import current_user
-from app.accounts.models import Role
+from app.accounts.auth import current_token, current_user
+from app.accounts.models import Role, TokenKind
 from app.api import ApiBlueprint
+from app.replica import reads_from_replica_when
 from app.shipments import schemas, services
 
 blp = ApiBlueprint("shipments", __name__, url_prefix="/api/v1/shipments",
                 description="The shipment registry")
 
 CREATORS = (Role.clerk, Role.supervisor, Role.agency)
+
+
+def _agency_caller() -> bool:
+    """Agencies' lists (officers and their systems' API keys) may be read on a replica."""
+    return current_user().role is Role.agency or current_token().kind is TokenKind.api_key
 
 
 @blp.route("")
@@ -25,6 +31,7 @@ class Shipments(MethodView):
         return shipment, 201, {"Location": location}
 
     @blp.operation(query=schemas.ShipmentQuery(), answer=schemas.ShipmentPage)
+    @reads_from_replica_when(_agency_caller)
     def get(self, args: dict):
         """Search the shipments the caller may see, newest first, with a keyset cursor."""
         return services.search(current_user(), args)

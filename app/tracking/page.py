@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from app.errors import NotFound
+from app.replica import reads_from_replica
 from app.tracking import services
 from app.tracking.routes import rate_limited
 from app.vocabulary import Event, FailureReason, Service, Status, text
@@ -55,6 +56,7 @@ class Tracked:
 
 @bp.get("/t/<tracking_number>")
 @rate_limited
+@reads_from_replica
 def page(tracking_number: str) -> tuple[str, int]:
     try:
         view = services.public_view(tracking_number)

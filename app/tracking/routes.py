@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.extensions import limiter
+from app.replica import reads_from_replica
 from app.tracking import schemas, services
 
 blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track", description="Public tracking")
@@ -31,6 +32,7 @@ class Track(MethodView):
     @rate_limited
     @blp.response(200, schemas.TrackingOut)
     @blp.doc(responses={"404": PROBLEM, "429": PROBLEM})
+    @reads_from_replica
     def get(self, tracking_number: str) -> Response:
         """Track an item by its number, without signing in: status and steps in Vietnamese, with
         office names; never phone numbers, ID numbers, addresses or documents. An unknown or

@@ -116,5 +116,6 @@ def _read(stmt: Any, number: str) -> Sequence[Row[Any]]:
         # A lone read needs no transaction: no BEGIN and COMMIT round trips on a hot public path.
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             return conn.execute(stmt, {"number": number}).all()
-    # SQLite (its connections manage their own BEGIN), or a session bound to one connection (tests).
+    # SQLite (its connections manage their own BEGIN), a session bound to one connection (tests),
+    # or, inside app.replica's reads, to the replica's connection (AUTOCOMMIT: no BEGIN either).
     return db.session.execute(stmt, {"number": number}).all()
