@@ -16,6 +16,8 @@ from app.errors import HTTP_CODES, PROBLEM_MIME, TYPE_BASE
 
 # 8190 is gunicorn's largest bounded value; 0 would mean unlimited (a memory-exhaustion risk).
 limit_request_line = 8190
+# A bulk upload of 2,000 return shipments is one request (app/pickups/bulk.py): 30 s is too short.
+timeout = 120
 
 _DETAILS = {
     400: "The request could not be read as HTTP.",

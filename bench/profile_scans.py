@@ -62,7 +62,8 @@ def main() -> None:
         send(body)
     profile.disable()
     scans = sum(len(json.loads(b)["scans"]) for b in timed)
-    print(f"in process, unprofiled: {scans / plain:,.0f} scans/s ({plain / len(timed) * 1000:.1f} ms per batch)")
+    per_batch_ms = plain / len(timed) * 1000
+    print(f"in process, unprofiled: {scans / plain:,.0f} scans/s ({per_batch_ms:.1f} ms per batch)")
     if args.save:
         profile.dump_stats(args.save)
     stats = pstats.Stats(profile).strip_dirs()

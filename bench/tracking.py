@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import support
 
 # The shipped configuration: answers stored by the write path, read by primary key.
-CONFIGURATIONS = [("stored answers (never stale)", {})]
+CONFIGURATIONS: list[tuple[str, dict[str, str]]] = [("stored answers (never stale)", {})]
 TIMELINE = [("accepted", "BC-BIMSON", None), ("departed", "BC-BIMSON", None),
             ("arrived", "BC-THANHHOA", None), ("departed", "BC-THANHHOA", None),
             ("arrived", "BC-BIMSON", None), ("out_for_delivery", "BC-BIMSON", None),

@@ -18,11 +18,13 @@ from app.geo.models import Commune, Province
 from app.labels.records import DeliveryList
 from app.labels.render_flow import render_delivery_list
 from app.labels.services import delivery_stop, office_info, templates_dir
+from app.orgs.models import Office
 from app.pickups.models import Pickup, PickupStatus
 from app.shipments.models import FINAL_STATUSES, Service, Shipment, Status
 from app.shipments.services import normalise_tracking_number
 
 DISPATCHABLE = (Status.accepted, Status.in_transit, Status.out_for_delivery, Status.awaiting_collection)
+WAITING_LISTED = 500  # a dispatch takes at most 500 items (DispatchIn)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ class Today:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A result at the office that may go out, and the courier it is given to that day, if any."""
+
+    shipment: Shipment
+    courier: User | None
+
+
+@dataclass(frozen=True)
 class Dispatched:
     courier: User
     day: date
@@ -68,20 +78,7 @@ class Dispatched:
 
 
 def dispatch(actor: User, data: dict[str, Any]) -> Dispatched:
-    courier = _courier(data["courier"])
-    day = data.get("day") or clock.today_in_province()
-    numbers = [normalise_tracking_number(n) for n in data["tracking_numbers"]]
-    rows = list(db.session.scalars(select(Shipment).where(Shipment.tracking_number.in_(numbers))
-                                   .order_by(Shipment.id).with_for_update(of=Shipment)).unique())
-    missing = sorted(set(numbers) - {s.tracking_number for s in rows})
-    if missing:
-        raise NotFound(f"No shipment {', '.join(missing)}.", code="shipments_not_found",
-                       errors={"tracking_numbers": missing})
-    unready = [s.tracking_number for s in rows
-               if s.service is not Service.return_ or s.status not in DISPATCHABLE]
-    if unready:
-        raise Conflict(f"Only results accepted and not yet delivered are dispatched: {', '.join(unready)}.",
-                       code="not_dispatchable", errors={"tracking_numbers": unready})
+    courier, day, rows = _dispatchable(data, lock=True)
     existing = {a.shipment_id: a for a in db.session.scalars(select(DispatchAssignment).where(
         DispatchAssignment.day == day, DispatchAssignment.shipment_id.in_([s.id for s in rows])))}
     for s in rows:
@@ -94,6 +91,28 @@ def dispatch(actor: User, data: dict[str, Any]) -> Dispatched:
     return Dispatched(courier, day, rows)
 
 
+def preview(actor: User, data: dict[str, Any]) -> Run:
+    """The run the courier would get if `dispatch(actor, data)` ran now: their assignments for
+    the day plus the items given, in courier_run's order; nothing is written or locked."""
+    courier, day, rows = _dispatchable(data, lock=False)
+    items = {s.id: s for s in [*_assigned(courier, day), *rows]}
+    return _planned(courier, day, [items[i] for i in sorted(items)])
+
+
+def waiting(office: Office, day: date) -> list[Waiting]:
+    """The office's results a courier may take out (DISPATCHABLE), by commune then number, each
+    with the courier it is already given to for `day`, if any."""
+    rows = db.session.execute(
+        select(Shipment, User).outerjoin(DispatchAssignment, (DispatchAssignment.shipment_id == Shipment.id)
+                                         & (DispatchAssignment.day == day))
+        .outerjoin(User, User.id == DispatchAssignment.courier_id)
+        .join(Commune, Commune.code == Shipment.recipient_unit_code)
+        .where(Shipment.office_id == office.id, Shipment.service == Service.return_,
+               Shipment.status.in_(DISPATCHABLE))
+        .order_by(Commune.name, Commune.code, Shipment.id).limit(WAITING_LISTED)).unique().tuples()
+    return [Waiting(shipment, courier) for shipment, courier in rows]
+
+
 def courier_run(actor: User, username: str | None, day: date | None) -> Run:
     if actor.role is Role.courier:
         if username and username != actor.username:
@@ -102,11 +121,38 @@ def courier_run(actor: User, username: str | None, day: date | None) -> Run:
     else:
         courier = _courier(username or "")
     day = day or clock.today_in_province()
-    shipments = list(db.session.scalars(
+    return _planned(courier, day, _assigned(courier, day))
+
+
+def _dispatchable(data: dict[str, Any], *, lock: bool) -> tuple[User, date, list[Shipment]]:
+    """The courier, the day and the items of a DispatchIn body, or the refusal dispatch makes."""
+    courier = _courier(data["courier"])
+    day = data.get("day") or clock.today_in_province()
+    numbers = [normalise_tracking_number(n) for n in data["tracking_numbers"]]
+    stmt = select(Shipment).where(Shipment.tracking_number.in_(numbers)).order_by(Shipment.id)
+    rows = list(db.session.scalars(stmt.with_for_update(of=Shipment) if lock else stmt).unique())
+    missing = sorted(set(numbers) - {s.tracking_number for s in rows})
+    if missing:
+        raise NotFound(f"No shipment {', '.join(missing)}.", code="shipments_not_found",
+                       errors={"tracking_numbers": missing})
+    unready = [s.tracking_number for s in rows
+               if s.service is not Service.return_ or s.status not in DISPATCHABLE]
+    if unready:
+        raise Conflict(f"Only results accepted and not yet delivered are dispatched: {', '.join(unready)}.",
+                       code="not_dispatchable", errors={"tracking_numbers": unready})
+    return courier, day, rows
+
+
+def _assigned(courier: User, day: date) -> list[Shipment]:
+    """The courier's items for the day still to deliver, by id (the order the route plans from)."""
+    return list(db.session.scalars(
         select(Shipment).join(DispatchAssignment, DispatchAssignment.shipment_id == Shipment.id)
         .where(DispatchAssignment.courier_id == courier.id, DispatchAssignment.day == day,
                Shipment.status.not_in(FINAL_STATUSES))
         .order_by(Shipment.id)).unique())
+
+
+def _planned(courier: User, day: date, shipments: list[Shipment]) -> Run:
     if not shipments:
         return Run(courier, day, [], 0.0, 0.0)
     office_unit = db.session.get_one(Commune, courier.home_office.unit_code)

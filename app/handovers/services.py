@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import BigInteger, select
@@ -24,6 +25,7 @@ from app.labels import records
 from app.labels.render_flow import render_handover
 from app.labels.services import handover_line, office_info, templates_dir
 from app.orgs.models import Agency
+from app.pagination import Page, keyset
 from app.scans.checks import future_problem
 from app.shipments.models import Service, Shipment
 from app.shipments.services import normalise_tracking_number, record_event
@@ -101,6 +103,14 @@ def get_record(actor: User, record_id: int) -> HandoverRecord:
     if record is None:
         raise NotFound(f"No handover record {record_id}.", code="handover_not_found")
     return record
+
+
+def list_records(actor: User, args: dict[str, Any]) -> Page[HandoverRecord]:
+    """The records the actor may see (an agency its own), newest first; `direction` filters."""
+    stmt = select(HandoverRecord).where(scope(actor, HandoverRecord))
+    if args.get("direction"):
+        stmt = stmt.where(HandoverRecord.direction == args["direction"])
+    return keyset(stmt, [HandoverRecord.id], args, descending=True)
 
 
 def record_pdf(actor: User, record_id: int) -> bytes:

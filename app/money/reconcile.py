@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.accounts.models import Role, User
@@ -113,6 +113,33 @@ def reconcile(actor: User, office_code: str | None, day: date) -> Reconciliation
         taker, got = recorded.get(key, (None, 0))
         result.lines.append(Line(key[0], key[1], by, amount, taker, got))
     return result
+
+
+@dataclass
+class OfficeDay:
+    """One office's line of the reconciliation across offices: its day, and how much of the
+    procedure fees taken that day has been paid over to the agencies since."""
+
+    reconciliation: Reconciliation
+    remitted_vnd: int
+
+    @property
+    def office(self) -> Office:
+        return self.reconciliation.office
+
+
+def reconcile_offices(actor: User, day: date) -> list[OfficeDay]:
+    """Every office's reconciliation for a day, by office code: the supervisor's view."""
+    if actor.role is not Role.supervisor:
+        raise Forbidden("Only supervisors reconcile every office.", code="other_office")
+    remitted = dict(db.session.execute(
+        select(Payment.office_id, func.sum(Payment.amount_vnd))
+        .where(Payment.business_day == day, Payment.kind == PaymentKind.procedure_fee,
+               Payment.remittance_id.is_not(None))
+        .group_by(Payment.office_id)).tuples().all())
+    offices = db.session.scalars(select(Office.code).order_by(Office.code)).all()
+    return [OfficeDay(rec, int(remitted.get(rec.office.id) or 0))
+            for rec in (reconcile(actor, code, day) for code in offices)]
 
 
 def _office(actor: User, code: str | None) -> Office:

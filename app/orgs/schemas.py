@@ -27,6 +27,7 @@ class PlaceOut(Schema):
 
 
 class OfficeIn(PlaceIn):
+    code = fields.String(required=True, validate=[CODE, validate.Length(max=20)])  # offices.code
     opening_hours = Text(load_default=None, max_length=200)
 
 
@@ -36,6 +37,23 @@ class OfficeOut(PlaceOut):
 
 class AgencyIn(PlaceIn):
     office_code = fields.String(required=True)
+
+
+class PlaceEditIn(Schema):
+    """What may change once a place exists (orgs.services.update_office/update_agency): not its
+    code, which shipments and users name it by, nor its commune; a phone left out is cleared."""
+
+    name = Text(required=True, max_length=200)
+    address_line = Text(required=True)
+    phone = Phone(load_default=None)
+
+
+class OfficeEditIn(PlaceEditIn):
+    opening_hours = Text(load_default=None, max_length=200)
+
+
+class AgencyEditIn(PlaceEditIn):
+    pass
 
 
 class AgencyOut(PlaceOut):

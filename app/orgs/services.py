@@ -1,17 +1,20 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.audit.services import record as audit
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.geo.services import require_commune
 from app.orgs.models import Agency, Office
 
-if TYPE_CHECKING:
-    from app.accounts.models import User
+# What an edit may change: a place's code and commune stay (shipments and users name it by code).
+OFFICE_EDITABLE = ("name", "address_line", "phone", "opening_hours")
+AGENCY_EDITABLE = ("name", "address_line", "phone")
 
 
 def list_offices() -> list[Office]:
@@ -57,4 +60,70 @@ def create_agency(actor: User | None, *, code: str, name: str, unit_code: str,
     db.session.add(agency)
     db.session.flush()
     audit(actor, "agency.create", "agency", agency.id, {"code": code})
+    return agency
+
+
+def update_office(actor: User, code: str, changes: Mapping[str, Any]) -> Office:
+    """Edit an office's name, address, phone and opening hours."""
+    office = _office(code)
+    detail = _apply(office, changes, OFFICE_EDITABLE)
+    if detail:
+        audit(actor, "office.update", "office", office.id, {"code": office.code, **detail})
+    return office
+
+
+def update_agency(actor: User, code: str, changes: Mapping[str, Any]) -> Agency:
+    """Edit an agency's name, address and phone."""
+    agency = _agency(code)
+    detail = _apply(agency, changes, AGENCY_EDITABLE)
+    if detail:
+        audit(actor, "agency.update", "agency", agency.id, {"code": agency.code, **detail})
+    return agency
+
+
+def set_agency_active(actor: User, code: str, active: bool) -> Agency:
+    """An inactive agency's officers see nothing and nobody may name it on a new shipment
+    (app.access); its shipments stay as they are."""
+    agency = _agency(code)
+    if agency.active != active:
+        agency.active = active
+        db.session.flush()
+        audit(actor, "agency.activate" if active else "agency.deactivate", "agency", agency.id,
+              {"code": agency.code})
+    return agency
+
+
+def staff_counts() -> tuple[dict[int, int], dict[int, int]]:
+    """Active users per office id and per agency id."""
+    def count(column: Any) -> dict[int, int]:
+        rows = db.session.execute(select(column, func.count()).where(User.active, column.is_not(None))
+                                  .group_by(column))
+        return dict(rows.tuples().all())
+
+    return count(User.office_id), count(User.agency_id)
+
+
+def _apply(place: Office | Agency, changes: Mapping[str, Any], editable: tuple[str, ...]) -> dict[str, Any]:
+    """Set the editable fields given; {field: new value} for those that changed."""
+    detail = {}
+    for name in editable:
+        if name in changes and changes[name] != getattr(place, name):
+            setattr(place, name, changes[name])
+            detail[name] = changes[name]
+    if detail:
+        db.session.flush()
+    return detail
+
+
+def _office(code: str) -> Office:
+    office = office_by_code(code)
+    if office is None:
+        raise NotFound(f"No office {code!r}.", code="office_not_found")
+    return office
+
+
+def _agency(code: str) -> Agency:
+    agency = agency_by_code(code)
+    if agency is None:
+        raise NotFound(f"No agency {code!r}.", code="agency_not_found")
     return agency

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.fields import Inline, Moment, Phone, StrictInteger, Text
 from app.pagination import PageQuery, page_of
+from app.pickups.bulk import MAX_ROWS
 from app.pickups.models import PickupStatus
 from app.shipments.schemas import AddressIn, ShipmentSummaryOut
 
@@ -71,9 +72,9 @@ class ReturnsCsvQuery(Schema):
 
 class ReturnsIn(Schema):
     agency_code = Text(load_default=None, max_length=40)
-    shipments = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=500), metadata={
-        "description": "Shipment bodies (SPEC §7) without service, agency_code and sender: "
-                       "the agency is the sender."})
+    shipments = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_ROWS),
+                            metadata={"description": "Shipment bodies (SPEC §7) without service, "
+                                                     "agency_code and sender: the agency is the sender."})
 
 
 class PickupItemOut(Schema):

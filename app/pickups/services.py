@@ -127,6 +127,19 @@ def visible_to(user: User) -> ColumnElement[bool]:
     return scope(user, Pickup)
 
 
+def awaiting_pickup(actor: User, agency_code: str | None, limit: int) -> list[Shipment]:
+    """The agency's results a pickup may list (the rules of _pickable): return shipments not yet
+    accepted and on no open pickup, newest first. An agency officer's own agency by default."""
+    agency = agency_for(actor, agency_code, local=True)
+    on_open_pickup = (select(PickupItem.shipment_id).join(Pickup)
+                      .where(Pickup.agency_id == agency.id, Pickup.status.in_(OPEN_PICKUP_STATUSES)))
+    stmt = (select(Shipment)
+            .where(Shipment.agency_id == agency.id, Shipment.service == Service.return_,
+                   Shipment.status == Status.created, Shipment.id.not_in(on_open_pickup))
+            .order_by(Shipment.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt).unique())
+
+
 def _locked(actor: User, pickup_id: int) -> Pickup:
     pickup = db.session.scalar(select(Pickup).where(Pickup.id == pickup_id, visible_to(actor))
                                .with_for_update(of=Pickup))

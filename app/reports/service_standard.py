@@ -93,10 +93,50 @@ class Report:
         return total
 
 
+@dataclass(frozen=True)
+class LateItem:
+    """A shipment completed after its due date, and by how many working days."""
+
+    tracking_number: str
+    office_code: str
+    office_name: str
+    due_date: date
+    done_on: date  # province date of the delivery (to the citizen, or to the agency for intake)
+    late_days: int
+
+
 def service_standard(actor: User, date_from: date, date_to: date, group_by: str = "office",
                      office: str | None = None, agency: str | None = None) -> Report:
     if group_by not in GROUP_BY:
         raise ValidationFailed("group_by", f"Group by one of {', '.join(GROUP_BY)}.", code="unknown_group")
+    where = _population(actor, date_from, date_to, office, agency)
+    today = clock.today_in_province()
+    as_of = min(date_to, today)
+    groups = _aggregate(where, group_by, date_from, as_of)
+    return Report(date_from, date_to, group_by, as_of, groups)
+
+
+def late_items(actor: User, date_from: date, date_to: date, office: str | None = None,
+               agency: str | None = None, limit: int = 200) -> list[LateItem]:
+    """The report's late items (the same population and definitions), latest due date first."""
+    where = _population(actor, date_from, date_to, office, agency)
+    shipments = (select(Shipment.tracking_number.label("number"), Shipment.office_id.label("office_id"),
+                        Shipment.due_date.label("due"), Shipment.status.label("status"),
+                        _province_date(_delivered_at()).label("done")).where(*where)
+                 .cte("population").prefix_with("MATERIALIZED", dialect="postgresql"))
+    c = shipments.c
+    rows = db.session.execute(
+        select(c.number, Office.code, Office.name, c.due, c.done).join(Office, Office.id == c.office_id)
+        .where(c.status == Status.delivered, c.done.is_not(None), c.done > c.due)
+        .order_by(c.due.desc(), c.number).limit(limit)).tuples()
+    calendar = _WorkingDays(date_from)
+    return [LateItem(number, code, name, due, done, calendar.late(due, done))
+            for number, code, name, due, done in rows]
+
+
+def _population(actor: User, date_from: date, date_to: date, office: str | None,
+                agency: str | None) -> list[ColumnElement[bool]]:
+    """The shipments a report counts: due in the period, not cancelled, seen by the actor."""
     if date_to < date_from:
         raise ValidationFailed("to", "The period ends before it starts.", code="period_invalid")
     if (date_to - date_from).days + 1 > MAX_DAYS:
@@ -107,10 +147,7 @@ def service_standard(actor: User, date_from: date, date_to: date, group_by: str 
         where.append(Shipment.office_id == _known(Office, office, "office"))
     if agency:
         where.append(Shipment.agency_id == _known(Agency, agency, "agency"))
-    today = clock.today_in_province()
-    as_of = min(date_to, today)
-    groups = _aggregate(where, group_by, date_from, as_of)
-    return Report(date_from, date_to, group_by, as_of, groups)
+    return where
 
 
 def _known(model: type[Office] | type[Agency], code: str, name: str) -> int:
@@ -126,13 +163,16 @@ def _province_date(moment: Any) -> ColumnElement[date]:
     return func.date(moment, "+7 hours", type_=Date)  # Vietnam keeps no summer time
 
 
+def _delivered_at() -> ColumnElement[Any]:
+    return (select(func.min(TrackingEvent.occurred_at))
+            .where(TrackingEvent.shipment_id == Shipment.id, TrackingEvent.event == Event.delivered)
+            .scalar_subquery())
+
+
 def _aggregate(where: list[ColumnElement[bool]], group_by: str, start: date, as_of: date) -> list[Group]:
-    delivered_at = (select(func.min(TrackingEvent.occurred_at))
-                    .where(TrackingEvent.shipment_id == Shipment.id, TrackingEvent.event == Event.delivered)
-                    .scalar_subquery())
     keys, labels = _key(group_by)
     shipments = (select(*keys, Shipment.due_date.label("due"), Shipment.status.label("status"),
-                       _province_date(delivered_at).label("done")).where(*where)
+                       _province_date(_delivered_at()).label("done")).where(*where)
                  # Materialised: PostgreSQL would otherwise run the delivery look-up once per use.
                  .cte("population").prefix_with("MATERIALIZED", dialect="postgresql"))
     names = [shipments.c[k.key] for k in keys]

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +33,7 @@ from app.shipments.models import (
     Status,
     TrackingEvent,
 )
+from app.text import nfc
 from app.vocabulary import UPU_CODES, Event
 
 DOSSIER_CODE_PATTERN = re.compile(r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}")
@@ -234,8 +235,18 @@ def search(actor: User, args: dict[str, Any]) -> Page:
         stmt = stmt.where(Shipment.created_at >= _province_midnight(args["created_from"]))
     if args.get("created_to"):
         stmt = stmt.where(Shipment.created_at < _province_midnight(args["created_to"] + timedelta(days=1)))
+    if args.get("q"):
+        stmt = stmt.where(_matching(args["q"]))
     page = keyset(stmt, [Shipment.id], args, descending=True)
     return Page([as_seen_by(actor, s) for s in page.items], page.next_cursor)
+
+
+def _matching(query: str) -> ColumnElement[bool]:
+    """What a search box finds: a tracking number or a dossier code exactly, or a part of the
+    recipient's name (case-insensitive where the database folds the letters)."""
+    query = nfc(query.strip())
+    return or_(Shipment.tracking_number == query.upper(), Shipment.dossier_code == query,
+               Shipment.recipient_name.icontains(query, autoescape=True))
 
 
 def _province_midnight(day: date) -> datetime:

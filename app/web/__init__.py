@@ -33,14 +33,16 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     session.init_app(app)
 
-    from app.web.admin import audit, policies, tariffs  # noqa: F401  (their pages join the admin blueprint)
+    from app.web.admin import audit, orgs, policies, tariffs  # noqa: F401  (their pages join the admin blueprint)
     from app.web.admin.routes import bp as admin
+    from app.web.agency import handovers, integrations, pickups, report, returns, shipments  # noqa: F401  (their pages join the agency blueprint)
     from app.web.agency.routes import bp as agency
     from app.web.auth.routes import bp as auth
     from app.web.counter import desk, shipment  # noqa: F401  (their pages join the counter blueprint)
     from app.web.counter.routes import bp as counter
     from app.web.courier.routes import bp as courier
     from app.web.public.routes import bp as public
+    from app.web.supervisor import assign, dispatch, due, reconciliation, reports  # noqa: F401  (their pages join the supervisor blueprint)
     from app.web.supervisor.routes import bp as supervisor
 
     for bp in (layout.bp, public, auth, counter, courier, agency, supervisor, admin):

@@ -183,7 +183,8 @@ def test_a_renamed_office_shows_its_new_name(client, make_shipment, walk):
     office = db.session.scalars(select(Office).where(Office.code == "BC-BIMSON")).one()
     office.name = "Bưu cục Thị xã Bỉm Sơn"
     db.session.commit()
-    assert {e["office"] for e in client.get(f"{TRACK}/{tn}").get_json()["events"]} == {"Bưu cục Thị xã Bỉm Sơn"}
+    events = client.get(f"{TRACK}/{tn}").get_json()["events"]
+    assert {e["office"] for e in events} == {"Bưu cục Thị xã Bỉm Sơn"}
 
 
 def test_the_answer_matches_its_declared_schema(client, walk, make_shipment):

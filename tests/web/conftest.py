@@ -232,3 +232,17 @@ def untranslated_text() -> Callable[[Page], str | None]:
         return text[max(0, found.start() - 60):found.end() + 60] if found else None
 
     return find
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., None]:
+    """sign_in(page, "clerk"): through the login form, with the demo password unless one is given."""
+
+    def go(page: Page, username: str, password: str | None = None) -> None:
+        page.goto("/login")
+        page.locator("#username").fill(username)
+        page.locator("#password").fill(password or f"demo-{username}")
+        page.locator("#password").press("Enter")
+        page.wait_for_load_state()
+
+    return go

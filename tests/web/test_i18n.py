@@ -23,10 +23,25 @@ def page_strings() -> set[str]:
     return {msgid if isinstance(msgid, str) else msgid[0] for _, _, msgid, _, _ in found}
 
 
-def english() -> dict[str, str]:
+def english() -> dict[str, str | tuple[str, ...]]:
+    """msgid -> translation; a plural entry (ngettext) is keyed by its singular msgid and
+    translated only when every form is."""
     with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         catalog = read_po(po, locale="en")
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {_singular(m.id): _forms(m.string) for m in catalog
+            if m.id and m.string and all(_forms_tuple(m.string)) and not m.fuzzy}
+
+
+def _singular(msgid: str | tuple[str, ...] | list[str]) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
+def _forms_tuple(string: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string or ())
+
+
+def _forms(string: str | tuple[str, ...] | list[str] | None) -> str | tuple[str, ...]:
+    return string if isinstance(string, str) else tuple(string or ())
 
 
 def test_every_string_on_the_pages_has_an_english_translation():
@@ -38,7 +53,7 @@ def test_every_string_on_the_pages_has_an_english_translation():
 
 def test_the_compiled_catalogue_is_the_po_file():
     with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
-        compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+        compiled = {_singular(m.id): _forms(m.string) for m in read_mo(mo) if m.id}
     assert compiled == english(), "messages.mo is stale: run `make i18n` and commit the .mo"
 
 

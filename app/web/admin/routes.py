@@ -45,10 +45,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 SECTION = Section(_l("Trang quản trị"), (
     Tab("admin.users", _l("Người dùng"), ("admin.new_user", "admin.create_user")),
+    Tab("admin.offices", _l("Bưu cục"), ("admin.new_office", "admin.create_office", "admin.edit_office",
+                                         "admin.update_office")),
+    Tab("admin.agencies", _l("Cơ quan"), ("admin.new_agency", "admin.create_agency", "admin.edit_agency",
+                                          "admin.update_agency")),
     Tab("admin.tariffs", _l("Bảng giá cước"), ("admin.new_tariff", "admin.create_tariff")),
     Tab("admin.policies", _l("Chính sách giảm cước"), ("admin.new_policy", "admin.create_policy")),
     Tab("admin.audit", _l("Nhật ký thay đổi")),
-))
+), stylesheets=("css/admin.css",))
 
 
 @bp.context_processor
