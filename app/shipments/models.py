@@ -48,6 +48,13 @@ class Shipment(Base):
             postgresql_where=text("status NOT IN ('cancelled', 'returned')"),
             sqlite_where=text("status NOT IN ('cancelled', 'returned')"),
         ),
+        # Newest-first lists of one agency or one office (keyset on id), and the reports' periods
+        # (migration 0008; bench/scale.py).
+        Index("ix_shipments_agency_id_id", "agency_id", "id"),
+        Index("ix_shipments_office_id_id", "office_id", "id"),
+        Index("ix_shipments_due_date", "due_date"),
+        Index("ix_shipments_policy_accepted_on", "policy_code", "accepted_on",
+              postgresql_where=text("policy_code IS NOT NULL"), sqlite_where=text("policy_code IS NOT NULL")),
     )
 
     id: Mapped[intpk]
@@ -56,8 +63,8 @@ class Shipment(Base):
     status: Mapped[Status] = mapped_column(index=True)
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     procedure_name: Mapped[str | None] = mapped_column(String(300))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     courier_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
@@ -138,6 +145,13 @@ class TrackingEvent(Base):
     __table_args__ = (
         UniqueConstraint("scan_id", name="uq_tracking_events_scan_id"),
         Index("ix_tracking_events_shipment_time", "shipment_id", "occurred_at", "id"),
+        # A day's money-changing events, for the daily reconciliation; an item's delivery, for
+        # the service-standard report (migration 0008).
+        Index("ix_tracking_events_collecting_time", "occurred_at",
+              postgresql_where=text("event IN ('accepted', 'delivered')"),
+              sqlite_where=text("event IN ('accepted', 'delivered')")),
+        Index("ix_tracking_events_delivered", "shipment_id", "occurred_at",
+              postgresql_where=text("event = 'delivered'"), sqlite_where=text("event = 'delivered'")),
     )
 
     id: Mapped[intpk]
