@@ -27,6 +27,8 @@ pytest_plugins = [
     "tests.support.system_tools",
     "tests.support.concurrency",
     "tests.support.replica_cluster",
+    "tests.support.report_data",
+    "tests.support.report_setup",
 ]
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Thanh Hóa

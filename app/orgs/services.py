@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from app.orgs.models import Agency, Office
 # What an edit may change: a place's code and commune stay (shipments and users name it by code).
 OFFICE_EDITABLE = ("name", "address_line", "phone", "opening_hours")
 AGENCY_EDITABLE = ("name", "address_line", "phone")
+Place = TypeVar("Place", Office, Agency)
 
 
 def list_offices() -> list[Office]:
@@ -65,20 +66,12 @@ def create_agency(actor: User | None, *, code: str, name: str, unit_code: str,
 
 def update_office(actor: User, code: str, changes: Mapping[str, Any]) -> Office:
     """Edit an office's name, address, phone and opening hours."""
-    office = _office(code)
-    detail = _apply(office, changes, OFFICE_EDITABLE)
-    if detail:
-        audit(actor, "office.update", "office", office.id, {"code": office.code, **detail})
-    return office
+    return _edited(actor, "office", _office(code), changes, OFFICE_EDITABLE)
 
 
 def update_agency(actor: User, code: str, changes: Mapping[str, Any]) -> Agency:
     """Edit an agency's name, address and phone."""
-    agency = _agency(code)
-    detail = _apply(agency, changes, AGENCY_EDITABLE)
-    if detail:
-        audit(actor, "agency.update", "agency", agency.id, {"code": agency.code, **detail})
-    return agency
+    return _edited(actor, "agency", _agency(code), changes, AGENCY_EDITABLE)
 
 
 def set_agency_active(actor: User, code: str, active: bool) -> Agency:
@@ -103,8 +96,9 @@ def staff_counts() -> tuple[dict[int, int], dict[int, int]]:
     return count(User.office_id), count(User.agency_id)
 
 
-def _apply(place: Office | Agency, changes: Mapping[str, Any], editable: tuple[str, ...]) -> dict[str, Any]:
-    """Set the editable fields given; {field: new value} for those that changed."""
+def _edited(actor: User, kind: str, place: Place, changes: Mapping[str, Any],
+            editable: tuple[str, ...]) -> Place:
+    """Set the editable fields given; those that changed are audited as `kind`.update."""
     detail = {}
     for name in editable:
         if name in changes and changes[name] != getattr(place, name):
@@ -112,7 +106,8 @@ def _apply(place: Office | Agency, changes: Mapping[str, Any], editable: tuple[s
             detail[name] = changes[name]
     if detail:
         db.session.flush()
-    return detail
+        audit(actor, f"{kind}.update", kind, place.id, {"code": place.code, **detail})
+    return place
 
 
 def _office(code: str) -> Office:

@@ -129,6 +129,10 @@ def in_reader_language(message: str, *, empty: bool = False) -> str:
         return _("Không có xã/phường với mã này.")
     if message.startswith(("Unknown agency", "No agency")):
         return _("Không có cơ quan với mã này.")
+    if message.startswith("Unknown office"):
+        return _("Không có bưu cục với mã này.")
+    if message.startswith("Unknown policy"):
+        return _("Không có chính sách giảm cước với mã này.")
     if match := _RANGE.fullmatch(message):
         return _("Phải từ %(low)s đến %(high)s.", low=match[1], high=match[2])
     if match := _LENGTH.fullmatch(message):

@@ -21,26 +21,19 @@ def _user(username: str) -> User:
     return db.session.scalars(select(User).where(User.username == username)).one()
 
 
-def _ready(as_user, make_shipment, scan_as, clock, n: int, start: int = 0) -> list[str]:
+def _ready(accepted_results, n: int, start: int = 0) -> list[str]:
     """n results accepted at Bỉm Sơn for communes spread over Thanh Hóa."""
     communes = list(db.session.scalars(
         select(Commune).where(Commune.province_code == "38").order_by(Commune.code)))
-    numbers = []
-    for i in range(start, start + n):
-        commune = communes[(i * 37) % len(communes)]
-        recipient = {"name": f"Người nhận {i:02d}", "phone": "0912345678",
-                     "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": commune.code}}
-        tn = make_shipment("agency", beneficiary=None, recipient=recipient)["tracking_number"]
-        scan_as(as_user("clerk"), tn, "accepted", clock.now())
-        numbers.append(tn)
-    return numbers
+    return accepted_results([communes[(i * 37) % len(communes)].code for i in range(start, start + n)],
+                            first=start)
 
 
-def test_the_preview_is_the_run_the_courier_gets(app, as_user, make_shipment, scan_as, clock):
-    earlier = _ready(as_user, make_shipment, scan_as, clock, 4)
+def test_the_preview_is_the_run_the_courier_gets(app, as_user, accepted_results):
+    earlier = _ready(accepted_results, 4)
     resp = as_user("supervisor").post(DISPATCH, json={"courier": "courier", "tracking_numbers": earlier})
     assert resp.status_code == 200, resp.get_json()
-    added = _ready(as_user, make_shipment, scan_as, clock, 8, start=4)
+    added = _ready(accepted_results, 8, start=4)
 
     with app.app_context():
         seen = services.preview(_user("supervisor"), {"courier": "courier", "tracking_numbers": added})
@@ -57,8 +50,8 @@ def test_the_preview_is_the_run_the_courier_gets(app, as_user, make_shipment, sc
     assert seen.total_km > sum(seen.leg_km) > 0  # the way back to the office counts too
 
 
-def test_a_preview_writes_nothing(app, as_user, make_shipment, scan_as, clock):
-    numbers = _ready(as_user, make_shipment, scan_as, clock, 3)
+def test_a_preview_writes_nothing(app, as_user, accepted_results):
+    numbers = _ready(accepted_results, 3)
     counts = [select(func.count()).select_from(model) for model in (DispatchAssignment, AuditEntry)]
 
     with app.app_context():  # the service's own session, as a request has

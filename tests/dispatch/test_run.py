@@ -17,17 +17,6 @@ def _communes(n: int) -> list[Commune]:
     return rows[:: max(len(rows) // n, 1)][:n]
 
 
-def _ready_returns(as_user, make_shipment, scan_as, clock, communes):
-    numbers = []
-    for i, c in enumerate(communes):
-        recipient = {"name": f"Người nhận {i:02d}", "phone": "0912345678",
-                     "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": c.code}}
-        tn = make_shipment("agency", beneficiary=None, recipient=recipient)["tracking_number"]
-        scan_as(as_user("courier"), tn, "accepted", clock.now())
-        numbers.append(tn)
-    return numbers
-
-
 def _nearest_neighbour_km(office, points):
     here, left, km = office, list(points), 0.0
     while left:
@@ -38,9 +27,9 @@ def _nearest_neighbour_km(office, points):
     return km + geodesic(here, office).km
 
 
-def test_run_of_twenty_no_longer_than_nearest_neighbour(as_user, make_shipment, clock, scan_as, pdf):
+def test_run_of_twenty_no_longer_than_nearest_neighbour(as_user, accepted_results, pdf):
     communes = _communes(20)
-    numbers = _ready_returns(as_user, make_shipment, scan_as, clock, communes)
+    numbers = accepted_results([c.code for c in communes], by="courier")
     resp = as_user("supervisor").post("/api/v1/dispatch", json={"courier": "courier",
                                                                 "tracking_numbers": numbers})
     assert resp.status_code == 200, resp.get_json()

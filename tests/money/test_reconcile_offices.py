@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.errors import Forbidden
 from app.extensions import db
 from app.money.reconcile import reconcile, reconcile_offices
@@ -16,17 +15,10 @@ from app.orgs.models import Office
 DAY = date(2026, 11, 23)  # the fixed clock's province date
 
 
-@pytest.fixture(autouse=True)
-def _in_app(app):
-    with app.app_context():
-        yield
+pytestmark = pytest.mark.usefixtures("in_app_context")
 
 
-def user(username: str) -> User:
-    return db.session.scalars(select(User).where(User.username == username)).one()
-
-
-def test_every_office_is_reconciled_and_the_remittance_counted(as_user, accepted_intake):
+def test_every_office_is_reconciled_and_the_remittance_counted(as_user, accepted_intake, staff_user):
     unpaid = accepted_intake(beneficiary=None)
     paid = accepted_intake(beneficiary=None, collect_fee_vnd=50_000)
     fee = as_user("clerk").get(f"/api/v1/shipments/{paid}").get_json()["fee"]["total_vnd"]
@@ -37,12 +29,12 @@ def test_every_office_is_reconciled_and_the_remittance_counted(as_user, accepted
     resp = as_user("clerk").post("/api/v1/remittances", json={"agency_code": "UBND-14812", "until": str(DAY)})
     assert resp.status_code == 201, resp.get_json()
 
-    days = reconcile_offices(user("supervisor"), DAY)
+    days = reconcile_offices(staff_user("supervisor"), DAY)
     codes = list(db.session.scalars(select(Office.code).order_by(Office.code)))
     assert [d.office.code for d in days] == codes
     by_code = {d.office.code: d for d in days}
     bimson = by_code["BC-BIMSON"]
-    alone = reconcile(user("supervisor"), "BC-BIMSON", DAY)
+    alone = reconcile(staff_user("supervisor"), "BC-BIMSON", DAY)
     assert (bimson.reconciliation.expected_vnd, bimson.reconciliation.recorded_vnd) == (
         alone.expected_vnd, alone.recorded_vnd)
     assert [(x.tracking_number, x.problem) for x in bimson.reconciliation.discrepancies] == [
@@ -51,9 +43,9 @@ def test_every_office_is_reconciled_and_the_remittance_counted(as_user, accepted
     others = [d for code, d in by_code.items() if code != "BC-BIMSON"]
     assert all(d.remitted_vnd == 0 and not d.reconciliation.lines for d in others)
     # The fees were taken today: the day before has nothing paid over.
-    assert not any(d.remitted_vnd for d in reconcile_offices(user("supervisor"), date(2026, 11, 22)))
+    assert not any(d.remitted_vnd for d in reconcile_offices(staff_user("supervisor"), date(2026, 11, 22)))
 
 
-def test_only_a_supervisor_reconciles_every_office():
+def test_only_a_supervisor_reconciles_every_office(staff_user):
     with pytest.raises(Forbidden):
-        reconcile_offices(user("clerk"), DAY)
+        reconcile_offices(staff_user("clerk"), DAY)

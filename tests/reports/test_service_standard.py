@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select, update
 
-from app.extensions import db
-from app.orgs.models import Agency, Office
-from app.shipments.models import Service, Shipment, Status, TrackingEvent
+from app.shipments.models import Service, Status
 
 REPORT = "/api/v1/reports/service-standard"
 PERIOD = "from=2026-08-24&to=2026-09-13"
@@ -36,33 +33,19 @@ DATA = {
     "K": ("BC-HATRUNG", "intra_province", date(2026, 9, 11), datetime(2026, 9, 11, 17, 0, tzinfo=VN),
           "return"),
 }
-AGENCY_OF = {"BC-BIMSON": "UBND-14812", "BC-HATRUNG": "UBND-15271"}
 FIELDS = ("completed", "on_time", "late", "on_time_rate", "mean_late_days", "p95_late_days", "open_overdue")
 
 
 @pytest.fixture
-def fixed_data(app, make_shipment):
+def fixed_data(make_shipment, given_outcome):
     numbers = {}
     for name, (_, zone, *_rest) in DATA.items():
         body = make_shipment("clerk", **({"recipient": {"name": "Lò Văn Ất", "phone": "0912345678",
                                                          "address": FAR}} if zone != "local" else {}))
         assert body["fee"]["zone"] == zone
         numbers[name] = body["tracking_number"]
-    with app.app_context():
-        ids = dict(db.session.execute(select(Office.code, Office.id)).tuples().all())
-        agencies = dict(db.session.execute(select(Agency.code, Agency.id)).tuples().all())
-        for name, (office, _, due, outcome, service) in DATA.items():
-            shipment_id = db.session.scalar(
-                select(Shipment.id).where(Shipment.tracking_number == numbers[name]))
-            status = Status.delivered if isinstance(outcome, datetime) else outcome
-            db.session.execute(update(Shipment).where(Shipment.id == shipment_id).values(
-                office_id=ids[office], agency_id=agencies[AGENCY_OF[office]], due_date=due, status=status,
-                service=Service(service)))
-            if isinstance(outcome, datetime):
-                db.session.add(TrackingEvent(shipment_id=shipment_id, event="delivered", upu_code="EMI",
-                                             occurred_at=outcome.astimezone(UTC), recorded_at=outcome,
-                                             office_id=ids[office]))
-        db.session.commit()
+    for name, (office, _, due, outcome, service) in DATA.items():
+        given_outcome(numbers[name], office, due, outcome, service=Service(service))
     return numbers
 
 

@@ -98,3 +98,22 @@ def accepted_intake(make_shipment: Any, as_user: Callable[..., Any], clock: Any,
         return tn
 
     return make
+
+
+@pytest.fixture
+def accepted_results(make_shipment: Any, as_user: Callable[..., Any], clock: Any,
+                     scan_as: Callable[..., None]) -> Callable[..., list[str]]:
+    """accepted_results(unit_codes, by="clerk", first=0) -> the numbers of the demo agency's
+    results, one for each commune (recipients numbered from `first`), accepted by `by`."""
+
+    def make(unit_codes: list[str], by: str = "clerk", first: int = 0) -> list[str]:
+        numbers = []
+        for i, unit_code in enumerate(unit_codes, start=first):
+            recipient = {"name": f"Người nhận {i:02d}", "phone": "0912345678",
+                         "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": unit_code}}
+            tn = make_shipment("agency", beneficiary=None, recipient=recipient)["tracking_number"]
+            scan_as(as_user(by), tn, "accepted", clock.now())
+            numbers.append(tn)
+        return numbers
+
+    return make

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -246,3 +248,29 @@ def sign_in() -> Callable[..., None]:
         page.wait_for_load_state()
 
     return go
+
+
+@pytest.fixture
+def created(api: Callable[..., Any]) -> Callable[[str, dict], dict]:
+    """created(token, body): a shipment made through the live server's API; its JSON answer."""
+
+    def make(token: str, body: dict) -> dict:
+        answer = api("post", "/api/v1/shipments", token=token, json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    return make
+
+
+@pytest.fixture
+def scanned(api: Callable[..., Any]) -> Callable[..., None]:
+    """scanned(token, number, event, **extra): one scan recorded through the live server's API,
+    happening now."""
+
+    def record(token: str, number: str, event: str, **extra: str) -> None:
+        scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": event,
+                "occurred_at": datetime.now(UTC).isoformat(), **extra}
+        answer = api("post", "/api/v1/scans", token=token, json={"scans": [scan]})
+        assert answer.json()["recorded"] == 1, answer.text
+
+    return record

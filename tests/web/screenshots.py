@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PIL import Image
@@ -91,3 +91,87 @@ def test_screenshots(page: Page, api, api_token, shipment_body) -> None:
 
     page.goto("/counter/")
     save(page, "desk")
+
+
+RESULT_COMMUNES = ("14812", "14818", "15271", "16531", "14845", "14797")  # Bỉm Sơn to Mường Lát
+
+
+def province_today() -> str:
+    return (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
+
+
+def results_at_the_counter(api, api_token, shipment_body, count: int) -> list[str]:
+    """Results of the demo agency over six communes, accepted at the Bỉm Sơn counter."""
+    numbers = []
+    for i in range(count):
+        recipient = {"name": f"Lê Thị Hồng {i + 1:02d}", "phone": "0912345678", "id_number": "038090001234",
+                     "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": RESULT_COMMUNES[i % 6]}}
+        made = api("post", "/api/v1/shipments", token=api_token("agency"),
+                   json=shipment_body(beneficiary=None, recipient=recipient, accepted_on=province_today()))
+        number = made.json()["tracking_number"]
+        scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": "accepted",
+                "occurred_at": datetime.now(UTC).isoformat()}
+        answer = api("post", "/api/v1/scans", token=api_token("clerk"), json={"scans": [scan]})
+        assert answer.json()["recorded"] == 1, answer.text
+        numbers.append(number)
+    return numbers
+
+
+def test_agency_screenshots(page: Page, api, api_token, shipment_body, sign_in, tmp_path: Path) -> None:
+    """The portal: the agency's shipments, a pickup request, a CSV with bad rows, the report."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for i in range(3):
+        recipient = {"name": f"Trịnh Văn Bình {i + 1}", "phone": "0912345678",
+                     "address": {"line": "Thôn Đông", "unit_code": "14812"}}
+        api("post", "/api/v1/shipments", token=api_token("agency"),
+            json=shipment_body(beneficiary=None, recipient=recipient, accepted_on=province_today()))
+    sign_in(page, "agency")
+    page.goto("/agency/")
+    save(page, "agency-shipments")
+    page.goto("/agency/pickups/new")
+    save(page, "agency-pickup")
+
+    header = "dossier_code,procedure,recipient_name,recipient_phone,address_line,unit_code,document"
+    rows = [f"000.00.12.H56-261201-{n:04d},Cấp giấy khai sinh,Nguyễn Văn Ất {n},0912345678,Thôn Đông,14812,"
+            "Giấy khai sinh" for n in range(1, 9)]
+    rows[2] = rows[2].replace("0912345678", "12345")
+    rows[5] = rows[5].replace(",14812,", ",99999,")
+    bad = tmp_path / "returns.csv"
+    bad.write_bytes(("\ufeff" + "\n".join([header, *rows]) + "\n").encode())
+    page.goto("/agency/returns")
+    page.set_input_files("#file", str(bad))
+    page.get_by_role("button", name="Kiểm tra và tạo").click()
+    expect(page.locator("#upload-result table")).to_be_visible()
+    save(page, "agency-returns-errors")
+    page.goto("/agency/report")
+    save(page, "agency-report")
+
+
+def test_supervisor_screenshots(page: Page, api, api_token, shipment_body, sign_in, fixed_data) -> None:
+    """The desk: results to dispatch by commune, the run before confirming, the report's charts,
+    the reconciliation across offices."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    results_at_the_counter(api, api_token, shipment_body, 8)
+    sign_in(page, "supervisor")
+    page.goto("/supervisor/?office=BC-BIMSON")
+    page.get_by_label("Bưu tá", exact=True).select_option("courier")
+    for box in page.locator("input[name='tracking_numbers']").all():
+        box.check()
+    save(page, "dispatch")
+    page.get_by_role("button", name="Xem lộ trình").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lộ trình dự kiến")
+    save(page, "dispatch-preview")
+    page.goto("/supervisor/reports?from=2025-04-07&to=2025-05-04")
+    expect(page.locator("svg#chart-week")).to_be_visible()
+    save(page, "supervisor-reports")
+    page.goto("/supervisor/reconciliation")
+    save(page, "supervisor-reconciliation")
+
+
+def test_admin_screenshots(page: Page, sign_in) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, "admin")
+    for path, name in (("/admin/users", "admin-users"), ("/admin/offices", "admin-offices"),
+                       ("/admin/tariffs/new", "admin-tariff"), ("/admin/audit", "admin-audit")):
+        page.goto(path)
+        save(page, name)

@@ -14,16 +14,8 @@ ADMIN_PAGES = ("/admin/users", "/admin/users/new", "/admin/audit", "/admin/tarif
                "/admin/policies", "/admin/policies/new")
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
 def test_a_new_clerk_changes_the_one_time_password_and_loses_the_session_when_deactivated(
-        page: Page, inspect_page):
+        page: Page, inspect_page, sign_in):
     username = f"clerk.{uuid.uuid4().hex[:6]}"
     sign_in(page, "admin", "demo-admin")
     expect(page).to_have_url("/admin/users")
@@ -89,14 +81,14 @@ def test_a_new_clerk_changes_the_one_time_password_and_loses_the_session_when_de
     expect(page.locator(f'tr[id="user-{username}"]')).to_contain_text("Chờ đổi mật khẩu")
 
 
-def test_only_the_admin_sees_the_admin_pages(page: Page):
+def test_only_the_admin_sees_the_admin_pages(page: Page, sign_in):
     sign_in(page, "clerk", "demo-clerk")
     for path in ADMIN_PAGES:
         response = page.goto(path)
         assert response is not None and response.status == 403, path
 
 
-def test_the_admin_pages_speak_english_too(page: Page, untranslated_text):
+def test_the_admin_pages_speak_english_too(page: Page, untranslated_text, sign_in):
     sign_in(page, "admin", "demo-admin")
     page.get_by_role("button", name="English").click()
     for path in ADMIN_PAGES:
@@ -108,7 +100,7 @@ def test_the_admin_pages_speak_english_too(page: Page, untranslated_text):
 
 
 def test_a_tariff_added_for_a_future_day_prices_quotes_from_then_and_frozen_fees_stay(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in):
     clerk = api_token("clerk")
     made = api("post", "/api/v1/shipments", token=clerk, json=shipment_body())
     assert made.status_code == 201, made.text
@@ -140,7 +132,7 @@ def test_a_tariff_added_for_a_future_day_prices_quotes_from_then_and_frozen_fees
     assert kept.json()["fee"] == frozen
 
 
-def test_the_admin_adds_a_discount_policy_and_ends_it(page: Page, inspect_page):
+def test_the_admin_adds_a_discount_policy_and_ends_it(page: Page, inspect_page, sign_in):
     code = f"TEST-{uuid.uuid4().hex[:6].upper()}"
     starts = date.today() + timedelta(days=10)
     sign_in(page, "admin", "demo-admin")

@@ -17,14 +17,6 @@ ORG_PAGES = ("/admin/offices", "/admin/offices/new", "/admin/offices/BC-BIMSON/e
 ZONES = ("local", "intra_province", "inter_same_region", "inter_adjacent_region", "inter_far_region")
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
 def audit_rows(row: Locator, link_name: str) -> Locator:
     """The audit page the row's link opens: its entries, newest first."""
     row.get_by_role("link", name=link_name).click()
@@ -32,7 +24,8 @@ def audit_rows(row: Locator, link_name: str) -> Locator:
     return row.page.locator("table.audit tbody tr")
 
 
-def test_the_admin_adds_an_office_edits_it_and_reads_both_changes_in_the_audit_log(page: Page, inspect_page):
+def test_the_admin_adds_an_office_edits_it_and_reads_both_changes_in_the_audit_log(
+        page: Page, inspect_page, sign_in):
     code = f"BC-T{uuid.uuid4().hex[:6].upper()}"
     sign_in(page, "admin", "demo-admin")
     page.get_by_role("link", name="Bưu cục", exact=True).click()
@@ -93,7 +86,7 @@ def test_the_admin_adds_an_office_edits_it_and_reads_both_changes_in_the_audit_l
 
 
 def test_the_admin_adds_an_agency_and_switches_it_off_and_on(page: Page, inspect_page, api, api_token,
-                                                             shipment_body):
+                                                             shipment_body, sign_in):
     code = f"UBND-T{uuid.uuid4().hex[:6].upper()}"
     clerk = api_token("clerk")
 
@@ -157,7 +150,7 @@ def csv_file(raw: bytes) -> FilePayload:
 
 
 def test_a_tariff_version_comes_from_a_csv_of_zone_prices_and_a_bad_csv_saves_nothing(
-        page: Page, inspect_page, api, api_token):
+        page: Page, inspect_page, api, api_token, sign_in):
     version, starts = f"CSV-{uuid.uuid4().hex[:6].upper()}", date.today() + timedelta(days=20)
     sign_in(page, "admin", "demo-admin")
     page.goto("/admin/tariffs/new")
@@ -208,7 +201,7 @@ def test_a_tariff_version_comes_from_a_csv_of_zone_prices_and_a_bad_csv_saves_no
     assert made["effective_from"] == starts.isoformat()
 
 
-def test_only_the_admin_opens_the_office_agency_and_tariff_csv_pages(page: Page):
+def test_only_the_admin_opens_the_office_agency_and_tariff_csv_pages(page: Page, sign_in):
     sign_in(page, "clerk", "demo-clerk")
     for path in ORG_PAGES:
         response = page.request.get(path)

@@ -24,14 +24,6 @@ PORTAL_PAGES = ("/agency/", "/agency/pickups", "/agency/pickups/new", "/agency/h
 COURIER_NAME = "Phạm Văn Bưu Tá"
 
 
-def sign_in(page: Page, username: str = "agency") -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", f"demo-{username}")
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
 def returns(api, token: str, count: int, name: str = "Nguyễn Văn Ất") -> list[str]:
     """Return shipments the agency makes through the API: created, so awaiting pickup."""
     rows = [{"dossier": {"code": f"000.00.12.H56-261123-{uuid.uuid4().hex[:8]}",
@@ -45,35 +37,22 @@ def returns(api, token: str, count: int, name: str = "Nguyễn Văn Ất") -> li
     return [s["tracking_number"] for s in made.json()["shipments"]]
 
 
-def created(api, token: str, body: dict) -> dict:
-    made = api("post", "/api/v1/shipments", token=token, json=body)
-    assert made.status_code == 201, made.text
-    return made.json()
-
-
-def scanned(api, token: str, number: str, event: str, **extra: str) -> None:
-    scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": event,
-            "occurred_at": datetime.now(UTC).isoformat(), **extra}
-    answer = api("post", "/api/v1/scans", token=token, json={"scans": [scan]})
-    assert answer.json()["recorded"] == 1, answer.text
-
-
 def listed(page: Page) -> list[str]:
     return page.locator("#shipment-list tbody tr a.code").all_inner_texts()
 
 
 def test_the_agency_filters_and_searches_its_shipments_and_reads_a_timeline(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in, created, scanned):
     clerk = api_token("clerk")
     name = f"Đặng Thị Tìm {uuid.uuid4().hex[:5]}"
-    intake = created(api, clerk, shipment_body(service="intake"))
-    result = created(api, clerk, {**shipment_body(), "recipient": {
+    intake = created(clerk, shipment_body(service="intake"))
+    result = created(clerk, {**shipment_body(), "recipient": {
         **shipment_body()["recipient"], "name": name}})
-    scanned(api, clerk, result["tracking_number"], "accepted")
-    scanned(api, clerk, result["tracking_number"], "delivery_failed", reason="addressee_absent")
-    other = created(api, clerk, shipment_body(agency_code="UBND-14818"))["tracking_number"]
+    scanned(clerk, result["tracking_number"], "accepted")
+    scanned(clerk, result["tracking_number"], "delivery_failed", reason="addressee_absent")
+    other = created(clerk, shipment_body(agency_code="UBND-14818"))["tracking_number"]
 
-    sign_in(page)
+    sign_in(page, "agency")
     expect(page).to_have_url("/agency/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bưu gửi của cơ quan")
     expect(page.locator(f"#shipment-{result['tracking_number']}")).to_be_visible()
@@ -120,9 +99,9 @@ def test_the_agency_filters_and_searches_its_shipments_and_reads_a_timeline(
     assert missing is not None and missing.status == 404
 
 
-def test_the_list_pages_with_its_filters_kept(page: Page, api, api_token):
+def test_the_list_pages_with_its_filters_kept(page: Page, api, api_token, sign_in):
     returns(api, api_token("agency"), 51)  # more than a page of 50
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/?service=return")
     first = listed(page)
     assert len(first) == 50
@@ -136,12 +115,12 @@ def test_the_list_pages_with_its_filters_kept(page: Page, api, api_token):
 
 
 def test_a_pickup_requested_in_the_portal_is_assigned_on_the_desk_and_both_pages_show_it(
-        page: Page, inspect_page, api, api_token):
+        page: Page, inspect_page, api, api_token, sign_in):
     numbers = returns(api, api_token("agency"), 3)
     # A day of its own: pickups of one address may not overlap, and other tests ask for some too.
     day = date.today() + timedelta(days=random.randint(30, 600))
 
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/pickups")
     inspect_page(page)
     page.get_by_role("link", name="Yêu cầu lấy kết quả").click()
@@ -213,10 +192,10 @@ def test_a_pickup_requested_in_the_portal_is_assigned_on_the_desk_and_both_pages
 
 
 def test_handover_records_list_with_their_pdfs_and_another_agencys_is_not_found(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in, created):
     clerk = api_token("clerk")
     ours = returns(api, api_token("agency"), 2)
-    theirs = created(api, clerk, shipment_body(agency_code="UBND-14818"))["tracking_number"]
+    theirs = created(clerk, shipment_body(agency_code="UBND-14818"))["tracking_number"]
     records = []
     for agency, numbers in (("UBND-14812", ours), ("UBND-14818", [theirs])):
         signed = api("post", "/api/v1/handovers", token=clerk, json={
@@ -225,7 +204,7 @@ def test_handover_records_list_with_their_pdfs_and_another_agencys_is_not_found(
         assert signed.status_code == 201, signed.text
         records.append(signed.json()["id"])
 
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/handovers")
     row = page.locator(f"#handover-{records[0]}")
     expect(row).to_contain_text(f"BBGN-{records[0]:06d}")
@@ -241,12 +220,12 @@ def test_handover_records_list_with_their_pdfs_and_another_agencys_is_not_found(
 
 
 def test_the_on_time_report_matches_the_api_and_downloads_its_files(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in, created, scanned):
     token, clerk = api_token("agency"), api_token("clerk")
     returns(api, token, 2)
-    made = created(api, clerk, shipment_body(accepted_on=None))  # due in a few days
+    made = created(clerk, shipment_body(accepted_on=None))  # due in a few days
     on_time, due = made["tracking_number"], date.fromisoformat(made["due_date"])
-    scanned(api, clerk, on_time, "accepted")
+    scanned(clerk, on_time, "accepted")
     delivered = api("post", f"/api/v1/shipments/{on_time}/delivery", token=clerk, json={
         "recipient_name": "Nguyễn Văn Ất", "relationship": "self", "id_type": "cccd",
         "id_number": "038090001234", "occurred_at": datetime.now(UTC).isoformat()})
@@ -254,7 +233,7 @@ def test_the_on_time_report_matches_the_api_and_downloads_its_files(
     start, end = date.today(), date.today() + timedelta(days=60)
     params = {"from": start.isoformat(), "to": end.isoformat(), "group_by": "service"}
 
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/report")
     expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo đúng hạn")
     inspect_page(page)
@@ -309,9 +288,9 @@ def worker_gave_up(database_url: str, subscription_id: int) -> None:
 
 
 def test_a_webhook_secret_and_an_api_key_are_shown_once_and_the_key_is_revoked(
-        page: Page, inspect_page, api, live_database_url):
+        page: Page, inspect_page, api, live_database_url, sign_in):
     url = f"https://one-stop.example/hcc/{uuid.uuid4().hex[:6]}"
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/integrations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kết nối phần mềm")
     inspect_page(page)
@@ -360,7 +339,7 @@ def test_a_webhook_secret_and_an_api_key_are_shown_once_and_the_key_is_revoked(
     assert api("get", "/api/v1/auth/me", token=key).status_code == 401
 
 
-def test_only_agency_officers_open_the_portal(page: Page):
+def test_only_agency_officers_open_the_portal(page: Page, sign_in):
     sign_in(page, "clerk")
     for path in PORTAL_PAGES:
         response = page.goto(path)

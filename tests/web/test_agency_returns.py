@@ -23,14 +23,6 @@ HEADER = ("dossier_code,procedure,recipient_name,recipient_phone,recipient_id_nu
 UPLOAD_TIMEOUT = 180_000  # ms; a 1,000-row upload takes seconds (measured and printed below)
 
 
-def sign_in(page: Page, username: str = "agency") -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", f"demo-{username}")
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
 @pytest.fixture
 def shipment_count(live_database_url: str) -> Iterator:
     """shipment_count(): how many shipments the live server's database holds."""
@@ -83,9 +75,9 @@ def upload(page: Page, path: Path) -> float:
 
 
 def test_a_return_on_the_slip_has_the_agency_fixed_and_bad_fields_marked(page: Page, inspect_page, api,
-                                                                           api_token):
+                                                                           api_token, sign_in):
     dossier = f"000.00.12.H56-{uuid.uuid4().hex[:6]}-0001"
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/returns")
     page.get_by_role("link", name="Tạo từng bưu gửi").click()
     expect(page).to_have_url("/agency/returns/new")
@@ -152,10 +144,10 @@ def test_a_return_on_the_slip_has_the_agency_fixed_and_bad_fields_marked(page: P
 
 
 def test_a_csv_with_three_bad_rows_saves_nothing_and_fixed_creates_all_with_progress(
-        page: Page, inspect_page, tmp_path: Path, shipment_count, api, api_token):
+        page: Page, inspect_page, tmp_path: Path, shipment_count, api, api_token, sign_in):
     run = uuid.uuid4().hex[:6]
     bad = {17: {"recipient_phone": "12345"}, 503: {"unit_code": "99999"}, 988: {"count": "abc"}}
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/returns")
     inspect_page(page)
     before = shipment_count()
@@ -195,8 +187,8 @@ def test_a_csv_with_three_bad_rows_saves_nothing_and_fixed_creates_all_with_prog
     expect(page).to_have_url("/agency/")
 
 
-def test_the_template_downloads_with_a_bom_and_a_vietnamese_example(page: Page, tmp_path: Path):
-    sign_in(page)
+def test_the_template_downloads_with_a_bom_and_a_vietnamese_example(page: Page, tmp_path: Path, sign_in):
+    sign_in(page, "agency")
     page.goto("/agency/returns")
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải tệp mẫu (CSV)").click()
@@ -209,11 +201,11 @@ def test_the_template_downloads_with_a_bom_and_a_vietnamese_example(page: Page, 
 
 
 def test_without_the_script_the_form_posts_and_answers_with_a_page(browser: Browser, live_server: str,
-                                                                   tmp_path: Path, shipment_count):
+                                                                   tmp_path: Path, shipment_count, sign_in):
     context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="vi-VN")
     page = context.new_page()
     try:
-        sign_in(page)
+        sign_in(page, "agency")
         page.goto("/agency/returns")
         missing = tmp_path / "missing.csv"
         missing.write_text("dossier_code,recipient_name\nX,Y\n", encoding="utf-8")
@@ -243,17 +235,17 @@ def test_without_the_script_the_form_posts_and_answers_with_a_page(browser: Brow
 
 
 @pytest.mark.parametrize("path", ["/agency/returns", "/agency/returns/new", "/agency/returns/template.csv"])
-def test_other_roles_are_refused(page: Page, path: str):
+def test_other_roles_are_refused(page: Page, path: str, sign_in):
     sign_in(page, "clerk")
     answer = page.goto(path)
     assert answer is not None and answer.status == 403
 
 
 def test_an_officer_gone_mid_upload_leaves_nothing_half_written(page: Page, live_server: str, tmp_path: Path,
-                                                               shipment_count):
+                                                               shipment_count, sign_in):
     import httpx
 
-    sign_in(page)
+    sign_in(page, "agency")
     page.goto("/agency/returns")
     token = page.locator("#upload-form [name=csrf_token]").input_value()
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}

@@ -17,13 +17,6 @@ QR_TEXT = ("038090001234|123456789|Nguyễn Văn Ất|01011990|Nam|"
 S10 = re.compile(r"\b[A-Z]{2}\d{9}VN\b")
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(f"demo-{username}")
-    page.locator("#password").press("Enter")
-
-
 def field(page, name: str):
     return page.locator(f'[name="{name}"]')
 
@@ -49,7 +42,7 @@ def quote_total(api, token: str, body: dict) -> int:
 
 
 def test_a_clerk_takes_a_return_by_keyboard_alone_and_the_api_reads_it_back(page, inspect_page, api,
-                                                                            api_token, pdf):
+                                                                            api_token, pdf, sign_in):
     token = api_token("clerk")
     dossier = f"000.00.12.H56-200313-{uuid.uuid4().hex[:6]}"
     priced = {"service": "return", "dossier": {"code": dossier}, "agency_code": "UBND-14812",
@@ -135,7 +128,7 @@ def test_a_clerk_takes_a_return_by_keyboard_alone_and_the_api_reads_it_back(page
     assert decoded["CODE-128"] == number and decoded["QR-Code"].endswith(f"/t/{number}")
 
 
-def test_documents_are_added_and_removed_as_rows(page):
+def test_documents_are_added_and_removed_as_rows(page, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     expect(page.locator("[data-remove-item]")).to_be_hidden()  # the one row stays
@@ -152,7 +145,8 @@ def test_documents_are_added_and_removed_as_rows(page):
     expect(page.get_by_role("button", name="Bỏ dòng 2")).to_be_visible()
 
 
-def test_a_cccd_qr_code_fills_the_recipient_and_picks_todays_commune(page, inspect_page, api, api_token):
+def test_a_cccd_qr_code_fills_the_recipient_and_picks_todays_commune(page, inspect_page, api, api_token,
+                                                                     sign_in):
     converted = api("get", "/api/v1/units/convert", token=api_token("clerk"),
                     params={"address": "Thôn Đông, Xã Hà Long, Huyện Hà Trung, Tỉnh Thanh Hóa"}).json()
     sign_in(page, "clerk")
@@ -171,7 +165,7 @@ def test_a_cccd_qr_code_fills_the_recipient_and_picks_todays_commune(page, inspe
     inspect_page(page)
 
 
-def test_a_qr_text_that_is_not_a_cards_fills_nothing_and_says_why(page):
+def test_a_qr_text_that_is_not_a_cards_fills_nothing_and_says_why(page, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     field(page, "recipient.id_number").focus()
@@ -224,7 +218,7 @@ navigator.mediaDevices.getUserMedia = async () => {
 """
 
 
-def test_the_webcam_reads_a_cccd_qr_code_like_the_scanner(page, inspect_page):
+def test_the_webcam_reads_a_cccd_qr_code_like_the_scanner(page, inspect_page, sign_in):
     page.add_init_script(FAKE_CAMERA % json.dumps(qr_png(QR_TEXT)))
     sign_in(page, "clerk")
     answer = page.goto("/counter/shipments/new")
@@ -253,7 +247,7 @@ def fill_slip(page, dossier: str, **changes: str) -> None:
 
 
 def test_bad_input_is_shown_beside_its_field_in_vietnamese_and_nothing_saved(page, inspect_page, api,
-                                                                             api_token):
+                                                                             api_token, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     dossier = f"000.00.12.H56-200313-{uuid.uuid4().hex[:6]}"
@@ -279,7 +273,7 @@ def test_bad_input_is_shown_beside_its_field_in_vietnamese_and_nothing_saved(pag
     assert found["items"] == []
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused_and_nothing_saved(page, api, api_token):
+def test_a_form_posted_without_its_csrf_token_is_refused_and_nothing_saved(page, api, api_token, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     dossier = f"000.00.12.H56-200313-{uuid.uuid4().hex[:6]}"
@@ -293,7 +287,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_nothing_saved(page,
     assert found["items"] == []
 
 
-def test_escape_clears_the_form_after_asking(page, inspect_page):
+def test_escape_clears_the_form_after_asking(page, inspect_page, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     field(page, "dossier.code").fill("000.00.12.H56-200313-9999")
@@ -311,7 +305,7 @@ def test_escape_clears_the_form_after_asking(page, inspect_page):
     expect(field(page, "service")).to_be_focused()
 
 
-def test_the_form_and_its_quote_read_in_english(page, inspect_page):
+def test_the_form_and_its_quote_read_in_english(page, inspect_page, sign_in):
     sign_in(page, "clerk")
     page.goto("/counter/shipments/new")
     page.get_by_role("button", name="English").click()
@@ -323,7 +317,7 @@ def test_the_form_and_its_quote_read_in_english(page, inspect_page):
     inspect_page(page)
 
 
-def test_a_courier_cannot_open_the_counter(page, inspect_page):
+def test_a_courier_cannot_open_the_counter(page, inspect_page, sign_in):
     sign_in(page, "courier")
     answer = page.goto("/counter/shipments/new")
     assert answer.status == 403

@@ -5,8 +5,6 @@ courier; and the public tracking page in the shared layout (issue 10, acceptance
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
@@ -14,32 +12,11 @@ CARD_QR = ("038090001234|123456789|Nguyễn Văn Ất|01011990|Nam|"
            "Thôn Đông, Xã Hà Long, Huyện Hà Trung, Tỉnh Thanh Hóa|15062021")
 
 
-def signed_in_clerk(page) -> None:
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill("clerk")
-    page.get_by_label("Mật khẩu").fill("demo-clerk")
-    page.get_by_label("Mật khẩu").press("Enter")
-    expect(page.locator(".who")).to_have_text("Trần Thị Giao Dịch")
-
-
-def created(api, token: str, body: dict) -> str:
-    answer = api("post", "/api/v1/shipments", token=token, json=body)
-    assert answer.status_code == 201, answer.text
-    return answer.json()["tracking_number"]
-
-
-def accepted(api, token: str, number: str) -> None:
-    scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": "accepted",
-            "occurred_at": datetime.now(UTC).isoformat()}
-    answer = api("post", "/api/v1/scans", token=token, json={"scans": [scan]})
-    assert answer.json()["recorded"] == 1, answer.text
-
-
 def test_a_scanned_label_number_opens_the_item_and_accepting_it_records_accepted(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, sign_in, created):
     token = api_token("clerk")
-    number = created(api, token, shipment_body(service="intake", collect_fee_vnd=25000))
-    signed_in_clerk(page)
+    number = created(token, shipment_body(service="intake", collect_fee_vnd=25000))["tracking_number"]
+    sign_in(page, "clerk")
     page.goto("/counter/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Quầy giao dịch")
     expect(page.get_by_label("Quét mã vạch trên nhãn")).to_be_focused()  # the scanner types here
@@ -62,11 +39,12 @@ def test_a_scanned_label_number_opens_the_item_and_accepting_it_records_accepted
 
 
 def test_a_result_is_handed_over_at_the_counter_only_to_the_right_id(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, sign_in, created, scanned):
     token = api_token("clerk")
-    number = created(api, token, shipment_body())  # a result for Nguyễn Văn Ất, CCCD 038090001234
-    accepted(api, token, number)
-    signed_in_clerk(page)
+    # a result for Nguyễn Văn Ất, CCCD 038090001234
+    number = created(token, shipment_body())["tracking_number"]
+    scanned(token, number, "accepted")
+    sign_in(page, "clerk")
     page.goto(f"/counter/shipments/{number}")
     expect(page.get_by_role("heading", name="Trả kết quả tại quầy")).to_be_visible()
     inspect_page(page)
@@ -103,11 +81,12 @@ def test_a_result_is_handed_over_at_the_counter_only_to_the_right_id(
     assert api("get", f"/api/v1/shipments/{number}", token=token).json()["status"] == "delivered"
 
 
-def test_a_card_qr_with_three_fields_fills_nothing_and_says_why(page, api, api_token, shipment_body):
+def test_a_card_qr_with_three_fields_fills_nothing_and_says_why(page, api, api_token, shipment_body, sign_in,
+                                                                 created, scanned):
     token = api_token("clerk")
-    number = created(api, token, shipment_body())
-    accepted(api, token, number)
-    signed_in_clerk(page)
+    number = created(token, shipment_body())["tracking_number"]
+    scanned(token, number, "accepted")
+    sign_in(page, "clerk")
     page.goto(f"/counter/shipments/{number}")
     page.get_by_label("Số giấy tờ").fill("038090001234|Nguyễn Văn Ất|01011990")
     page.get_by_label("Số giấy tờ").press("Enter")
@@ -117,10 +96,10 @@ def test_a_card_qr_with_three_fields_fills_nothing_and_says_why(page, api, api_t
 
 
 def test_fees_are_taken_in_one_step_and_the_reconciliation_shows_what_differs(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, sign_in, created):
     token = api_token("clerk")
-    number = created(api, token, shipment_body(service="intake", collect_fee_vnd=25000))
-    signed_in_clerk(page)
+    number = created(token, shipment_body(service="intake", collect_fee_vnd=25000))["tracking_number"]
+    sign_in(page, "clerk")
     page.goto(f"/counter/shipments/{number}")
     label = page.request.get(page.get_by_role("link", name="In nhãn A6").get_attribute("href"))
     slip = page.request.get(page.get_by_role("link", name="In phiếu gửi A5").get_attribute("href"))
@@ -146,15 +125,15 @@ def test_fees_are_taken_in_one_step_and_the_reconciliation_shows_what_differs(
 
 
 def test_the_desk_filters_todays_items_and_hands_results_to_a_courier(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, sign_in, created, scanned):
     token = api_token("clerk")
     phones = {}
     for phone in ("0912000111", "0912000222"):
         body = shipment_body()
         body["recipient"] = {**body["recipient"], "phone": phone}
-        phones[phone] = created(api, token, body)
-    accepted(api, token, phones["0912000222"])
-    signed_in_clerk(page)
+        phones[phone] = created(token, body)["tracking_number"]
+    scanned(token, phones["0912000222"], "accepted")
+    sign_in(page, "clerk")
     page.goto("/counter/")
     listing = page.locator("#desk-list")
     expect(listing).to_contain_text(phones["0912000111"])
@@ -173,11 +152,11 @@ def test_the_desk_filters_todays_items_and_hands_results_to_a_courier(
 
 
 def test_a_dossier_code_typed_into_the_search_opens_its_item_and_an_unknown_one_says_so(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, sign_in, created):
     token = api_token("clerk")
     body = shipment_body()
-    number = created(api, token, body)
-    signed_in_clerk(page)
+    number = created(token, body)["tracking_number"]
+    sign_in(page, "clerk")
     page.goto("/counter/")
     page.get_by_label("Quét mã vạch trên nhãn").fill(body["dossier"]["code"])
     page.get_by_label("Quét mã vạch trên nhãn").press("Enter")
@@ -189,10 +168,10 @@ def test_a_dossier_code_typed_into_the_search_opens_its_item_and_an_unknown_one_
 
 
 def test_the_tracking_page_is_in_the_shared_layout_and_leaves_no_cookie(
-        page, inspect_page, api, api_token, shipment_body):
+        page, inspect_page, api, api_token, shipment_body, created, scanned):
     token = api_token("clerk")
-    number = created(api, token, shipment_body())
-    accepted(api, token, number)
+    number = created(token, shipment_body())["tracking_number"]
+    scanned(token, number, "accepted")
     page.goto("/")
     page.get_by_label("Số hiệu bưu gửi").fill(number)
     with page.expect_response(re.compile(f"/t/{number}$")) as answer:
@@ -215,11 +194,11 @@ def test_the_tracking_page_is_in_the_shared_layout_and_leaves_no_cookie(
 
 
 def test_the_desk_the_shipment_page_and_the_reconciliation_read_in_english(
-        page, inspect_page, untranslated_text, api, api_token, shipment_body):
+        page, inspect_page, untranslated_text, api, api_token, shipment_body, sign_in, created, scanned):
     token = api_token("clerk")
-    number = created(api, token, shipment_body(service="intake", collect_fee_vnd=25000))
-    accepted(api, token, number)
-    signed_in_clerk(page)
+    number = created(token, shipment_body(service="intake", collect_fee_vnd=25000))["tracking_number"]
+    scanned(token, number, "accepted")
+    sign_in(page, "clerk")
     page.goto("/counter/")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

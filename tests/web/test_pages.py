@@ -7,13 +7,6 @@ import re
 from playwright.sync_api import expect
 
 
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("#password").press("Enter")
-
-
 def test_the_front_page_tracks_a_number_to_its_page(page, inspect_page, api, api_token, shipment_body):
     token = api_token("clerk")
     created = api("post", "/api/v1/shipments", token=token, json=shipment_body())
@@ -47,7 +40,7 @@ def test_an_unknown_number_shows_the_same_not_found_page_as_a_malformed_one(page
     assert unknown_page == malformed.body()
 
 
-def test_the_demo_clerk_signs_in_and_out_and_the_session_ends_on_the_server(page, inspect_page):
+def test_the_demo_clerk_signs_in_and_out_and_the_session_ends_on_the_server(page, inspect_page, sign_in):
     page.goto("/login")
     inspect_page(page)
     sign_in(page, "clerk", "demo-clerk")
@@ -67,7 +60,7 @@ def test_the_demo_clerk_signs_in_and_out_and_the_session_ends_on_the_server(page
     expect(page.locator(".who")).to_have_count(0)
 
 
-def test_a_wrong_password_says_so_in_vietnamese(page, inspect_page):
+def test_a_wrong_password_says_so_in_vietnamese(page, inspect_page, sign_in):
     sign_in(page, "clerk", "wrong-password")
     expect(page.get_by_role("alert")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("clerk")
@@ -94,7 +87,8 @@ def test_an_unknown_page_answers_a_vietnamese_404(page, inspect_page):
     inspect_page(page)
 
 
-def test_the_english_switch_translates_every_string_on_the_pages(page, inspect_page, untranslated_text):
+def test_the_english_switch_translates_every_string_on_the_pages(page, inspect_page, untranslated_text,
+                                                                  sign_in):
     page.goto("/")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("by post")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,14 +25,6 @@ DESK_PAGES = ("/supervisor/", "/supervisor/pickups", "/supervisor/due")
 SHOTS = os.environ.get("SUPERVISOR_SHOTS")  # a folder for 1366/360 px screenshots, when reviewing
 
 
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", f"demo-{username}")
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
 def shoot(page: Page, name: str) -> None:
     if not SHOTS:
         return
@@ -44,28 +37,27 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def scan(api, token: str, number: str, event: str, **extra) -> None:
-    body = {"scans": [{"id": str(uuid.uuid4()), "tracking_number": number, "event": event,
-                       "occurred_at": datetime.now(UTC).isoformat(), **extra}]}
-    answer = api("post", "/api/v1/scans", token=token, json=body)
-    assert answer.json()["recorded"] == 1, answer.text
+@pytest.fixture
+def ready_result(api, api_token, shipment_body, scanned) -> Callable[[str, int], str]:
+    """ready_result(unit_code, i): a result of the demo agency for `unit_code`, accepted at the
+    Bỉm Sơn counter."""
 
+    def make(unit_code: str, i: int) -> str:
+        recipient = {"name": f"Người Nhận Số {i:02d}", "phone": "0912345678", "id_number": "038090001234",
+                     "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": unit_code}}
+        made = api("post", "/api/v1/shipments", token=api_token("agency"),
+                   json=shipment_body(beneficiary=None, recipient=recipient))
+        assert made.status_code == 201, made.text
+        number = made.json()["tracking_number"]
+        scanned(api_token("clerk"), number, "accepted")
+        return number
 
-def ready_result(api, api_token, shipment_body, unit_code: str, i: int) -> str:
-    """A result of the demo agency for `unit_code`, accepted at the Bỉm Sơn counter."""
-    recipient = {"name": f"Người Nhận Số {i:02d}", "phone": "0912345678", "id_number": "038090001234",
-                 "address": {"line": f"Số {i + 1} đường Lê Lợi", "unit_code": unit_code}}
-    made = api("post", "/api/v1/shipments", token=api_token("agency"),
-               json=shipment_body(beneficiary=None, recipient=recipient))
-    assert made.status_code == 201, made.text
-    number = made.json()["tracking_number"]
-    scan(api, api_token("clerk"), number, "accepted")
-    return number
+    return make
 
 
 def test_the_supervisor_dispatches_twelve_results_and_the_run_keeps_their_order(
-        page: Page, inspect_page, api, api_token, shipment_body, pdf):
-    numbers = [ready_result(api, api_token, shipment_body, COMMUNES[i % len(COMMUNES)], i) for i in range(12)]
+        page: Page, inspect_page, api, api_token, shipment_body, pdf, sign_in, ready_result):
+    numbers = [ready_result(COMMUNES[i % len(COMMUNES)], i) for i in range(12)]
     mountain = [n for i, n in enumerate(numbers) if COMMUNES[i % len(COMMUNES)] == "14845"]
 
     sign_in(page, "supervisor")
@@ -123,9 +115,9 @@ def test_the_supervisor_dispatches_twelve_results_and_the_run_keeps_their_order(
 
 
 def test_a_whole_commune_is_taken_without_the_script_and_refusals_read_as_sentences(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in, ready_result):
     unit = "14845"
-    numbers = [ready_result(api, api_token, shipment_body, unit, 40 + i) for i in range(2)]
+    numbers = [ready_result(unit, 40 + i) for i in range(2)]
     sign_in(page, "supervisor")
     page.goto("/supervisor/?office=BC-BIMSON")
     token = page.locator("form.dispatch input[name=csrf_token]").get_attribute("value") or ""
@@ -156,7 +148,7 @@ def test_a_whole_commune_is_taken_without_the_script_and_refusals_read_as_senten
 
 
 def test_a_pickup_the_agency_asked_for_is_assigned_on_the_desk(
-        page: Page, inspect_page, api, api_token, shipment_body):
+        page: Page, inspect_page, api, api_token, shipment_body, sign_in):
     results = []
     for _ in range(2):
         made = api("post", "/api/v1/shipments", token=api_token("agency"), json=shipment_body())
@@ -196,13 +188,14 @@ def test_a_pickup_the_agency_asked_for_is_assigned_on_the_desk(
 
 
 def test_the_due_page_lists_second_notices_and_returns_due(
-        page: Page, inspect_page, api, api_token, shipment_body, live_database_url):
+        page: Page, inspect_page, api, api_token, shipment_body, live_database_url, sign_in, scanned,
+        ready_result):
     clerk, courier = api_token("clerk"), api_token("courier")
-    absent = ready_result(api, api_token, shipment_body, "14818", 60)
-    refused = ready_result(api, api_token, shipment_body, "14818", 61)
+    absent = ready_result("14818", 60)
+    refused = ready_result("14818", 61)
     for number, reason in ((absent, "addressee_absent"), (refused, "refused")):
-        scan(api, courier, number, "out_for_delivery")
-        scan(api, courier, number, "delivery_failed", reason=reason)
+        scanned(courier, number, "out_for_delivery")
+        scanned(courier, number, "delivery_failed", reason=reason)
     # The first notice a week ago: the server's clock cannot be moved, its history can.
     engine = make_engine(live_database_url)
     with engine.begin() as conn:
@@ -228,7 +221,7 @@ def test_the_due_page_lists_second_notices_and_returns_due(
 
 
 @pytest.mark.parametrize("username", ["clerk", "agency", "courier"])
-def test_only_supervisors_open_the_desk(page: Page, username: str):
+def test_only_supervisors_open_the_desk(page: Page, username: str, sign_in):
     sign_in(page, username)
     for path in (*DESK_PAGES, "/supervisor/run?courier=courier", "/supervisor/run.pdf?courier=courier"):
         response = page.goto(path)

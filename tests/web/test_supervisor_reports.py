@@ -7,35 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine, insert, select, update
 
-from app.orgs.models import Agency, Office
-from app.shipments.models import Shipment, Status, TrackingEvent
+from tests.support.report_data import DATA, PERIOD, VN
 
-VN = timezone(timedelta(hours=7))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Four weeks around the 2025 Reunification and Labour Day break (30/4 – 2/5 off, Saturday 26/4
-# worked instead), far from the dates the other tests make.
-PERIOD = "from=2025-04-07&to=2025-05-04"
-FAR = {"line": "Bản Chiềng Cồng", "unit_code": "14845"}  # Mường Lát: intra_province from Bỉm Sơn
-AGENCY_OF = {"BC-BIMSON": "UBND-14812", "BC-HATRUNG": "UBND-15271"}
-# name: (office, zone, due date, delivered at (province time), or still accepted)
-DATA: dict[str, tuple[str, str, date, datetime | Status]] = {
-    "a": ("BC-BIMSON", "local", date(2025, 4, 8), datetime(2025, 4, 8, 10, 0, tzinfo=VN)),
-    "b": ("BC-BIMSON", "intra_province", date(2025, 4, 9), datetime(2025, 4, 11, 9, 0, tzinfo=VN)),
-    "c": ("BC-HATRUNG", "local", date(2025, 4, 10), datetime(2025, 4, 10, 16, 0, tzinfo=VN)),
-    "d": ("BC-HATRUNG", "intra_province", date(2025, 4, 15), datetime(2025, 4, 14, 15, 0, tzinfo=VN)),
-    "e": ("BC-BIMSON", "local", date(2025, 4, 29), datetime(2025, 5, 5, 8, 0, tzinfo=VN)),
-    "f": ("BC-BIMSON", "intra_province", date(2025, 4, 29), datetime(2025, 4, 29, 11, 0, tzinfo=VN)),
-    "g": ("BC-HATRUNG", "local", date(2025, 4, 29), Status.accepted),
-    "h": ("BC-HATRUNG", "intra_province", date(2025, 4, 28), datetime(2025, 5, 6, 9, 30, tzinfo=VN)),
-}
 # Working days late: b Thu–Fri; e only Monday 5/5 after the break; h Tue 29/4, Mon 5/5, Tue 6/5.
 LATE_DAYS = {"b": 2, "e": 1, "h": 3}
 EXPECTED_RATES = {  # on time / completed, by hand
@@ -43,60 +23,6 @@ EXPECTED_RATES = {  # on time / completed, by hand
     "office": {"BC-BIMSON": "50,0%", "BC-HATRUNG": "66,7%"},
     "zone": {"local": "66,7%", "intra_province": "50,0%"},
 }
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", f"demo-{username}")
-    page.locator("form[action$='/login'] button").click()
-    page.wait_for_load_state()
-
-
-def created(api, token: str, body: dict) -> str:
-    answer = api("post", "/api/v1/shipments", token=token, json=body)
-    assert answer.status_code == 201, answer.text
-    return answer.json()["tracking_number"]
-
-
-def scanned(api, token: str, number: str, event: str) -> None:
-    scan = {"id": str(uuid.uuid4()), "tracking_number": number, "event": event,
-            "occurred_at": datetime.now(UTC).isoformat()}
-    answer = api("post", "/api/v1/scans", token=token, json={"scans": [scan]})
-    assert answer.json()["recorded"] == 1, answer.text
-
-
-@pytest.fixture
-def fixed_data(live_database_url, api, api_token, shipment_body) -> dict[str, str]:
-    """The fixed data set in the live server's database: shipments made through the API, then
-    given their office, due date and delivery directly, as the report reads them (in 2025,
-    before they were made: no scan may be recorded there)."""
-    token = api_token("clerk")
-    numbers = {}
-    for name, (_office, zone, _due, _outcome) in DATA.items():
-        body = shipment_body()
-        if zone != "local":
-            body["recipient"] = {**body["recipient"], "address": FAR}
-        answer = api("post", "/api/v1/shipments", token=token, json=body)
-        assert answer.status_code == 201, answer.text
-        assert answer.json()["fee"]["zone"] == zone
-        numbers[name] = answer.json()["tracking_number"]
-    engine = create_engine(live_database_url)
-    with engine.begin() as conn:
-        offices = dict(conn.execute(select(Office.code, Office.id)).tuples().all())
-        agencies = dict(conn.execute(select(Agency.code, Agency.id)).tuples().all())
-        for name, (office, _zone, due, outcome) in DATA.items():
-            shipment_id = conn.scalar(select(Shipment.id).where(Shipment.tracking_number == numbers[name]))
-            conn.execute(update(Shipment).where(Shipment.id == shipment_id).values(
-                office_id=offices[office], agency_id=agencies[AGENCY_OF[office]], due_date=due,
-                status=Status.delivered if isinstance(outcome, datetime) else outcome))
-            if isinstance(outcome, datetime):
-                moment = outcome.astimezone(UTC)
-                conn.execute(insert(TrackingEvent).values(
-                    shipment_id=shipment_id, event="delivered", upu_code="EMI", occurred_at=moment,
-                    recorded_at=moment, office_id=offices[office]))
-    engine.dispose()
-    return numbers
 
 
 def chart_values(page: Page, chart_id: str) -> dict[str | None, tuple[str | None, str | None]]:
@@ -108,7 +34,7 @@ def chart_values(page: Page, chart_id: str) -> dict[str | None, tuple[str | None
 
 
 def test_the_report_page_draws_the_api_numbers_for_the_fixed_data_set(
-        page, inspect_page, api, api_token, fixed_data):
+        page, inspect_page, api, api_token, fixed_data, sign_in):
     token = api_token("supervisor")
     sign_in(page, "supervisor")
     response = page.goto(f"/supervisor/reports?{PERIOD}")
@@ -171,7 +97,22 @@ def test_the_report_page_draws_the_api_numbers_for_the_fixed_data_set(
     expect(page.locator("table.late-items tbody tr")).to_have_count(1)
 
 
-def test_bad_report_parameters_are_said_beside_their_field(page, inspect_page):
+REFUSED = (  # (the page, the field whose message it is (None: the form's alert), the message)
+    ("/supervisor/reports?from=2025-02-30&to=2025-04-07", "from",
+     "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm."),
+    ("/supervisor/reports?from=2024-01-01&to=2025-04-07", "to", "Một báo cáo tính tối đa 366 ngày."),
+    ("/supervisor/reports?from=2025-01-01&to=2025-04-07&office=BC-NOWHERE", "office",
+     "Không có bưu cục với mã này."),
+    ("/supervisor/reports.csv?from=2025-05-04&to=2025-04-07&group_by=week", "to",
+     "Ngày kết thúc không được trước ngày bắt đầu."),
+    ("/supervisor/reports.xlsx?from=2025-04-07&to=2025-05-04&group_by=month", None, "Không có cách nhóm này"),
+    ("/supervisor/reconciliation?day=2025-13-01", "day", "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm."),
+    ("/supervisor/subsidy?policy=THA-COVID19-2020&from=2020-06-30&to=2020-03-09", "to",
+     "Ngày kết thúc không được trước ngày bắt đầu."),
+)
+
+
+def test_bad_report_parameters_are_said_beside_their_field(page, inspect_page, sign_in):
     sign_in(page, "supervisor")
     response = page.goto("/supervisor/reports?from=2025-05-04&to=2025-04-07")
     assert response is not None and response.status == 422
@@ -179,40 +120,25 @@ def test_bad_report_parameters_are_said_beside_their_field(page, inspect_page):
     expect(page.locator("#to")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("svg.chart")).to_have_count(0)
     inspect_page(page)
-    response = page.goto("/supervisor/reports?from=2025-02-30&to=2025-04-07")
-    assert response is not None and response.status == 422
-    expect(page.locator("#from-error")).to_have_text("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")
-    response = page.goto("/supervisor/reports?from=2024-01-01&to=2025-04-07")
-    assert response is not None and response.status == 422
-    expect(page.locator("#to-error")).to_have_text("Một báo cáo tính tối đa 366 ngày.")
-    response = page.goto("/supervisor/reports?from=2025-01-01&to=2025-04-07&office=BC-NOWHERE")
-    assert response is not None and response.status == 422
-    expect(page.locator("#office-error")).to_have_text("Không có bưu cục với mã này.")
-    response = page.goto("/supervisor/reports.csv?from=2025-05-04&to=2025-04-07&group_by=week")
-    assert response is not None and response.status == 422
-    expect(page.locator("#to-error")).to_have_text("Ngày kết thúc không được trước ngày bắt đầu.")
-    response = page.goto("/supervisor/reports.xlsx?from=2025-04-07&to=2025-05-04&group_by=month")
-    assert response is not None and response.status == 422
-    expect(page.get_by_role("alert")).to_contain_text("Không có cách nhóm này")
-    response = page.goto("/supervisor/reconciliation?day=2025-13-01")
-    assert response is not None and response.status == 422
-    expect(page.locator("#day-error")).to_have_text("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")
-    inspect_page(page)
-    response = page.goto("/supervisor/subsidy?policy=THA-COVID19-2020&from=2020-06-30&to=2020-03-09")
-    assert response is not None and response.status == 422
-    expect(page.locator("#to-error")).to_have_text("Ngày kết thúc không được trước ngày bắt đầu.")
-    inspect_page(page)
+    for path, field, message in REFUSED:
+        response = page.goto(path)
+        assert response is not None and response.status == 422, path
+        if field:
+            expect(page.locator(f"#{field}-error")).to_have_text(message)
+        else:
+            expect(page.get_by_role("alert")).to_contain_text(message)
+        inspect_page(page)
 
 
 def test_the_reconciliation_marks_the_offices_whose_money_differs(page, inspect_page, api, api_token,
-                                                                  shipment_body):
+                                                                  shipment_body, sign_in, created, scanned):
     clerk = api_token("clerk")
     # An intake dossier accepted and never paid for: its postal fee is missing at Bỉm Sơn.
-    unpaid = created(api, clerk, shipment_body(service="intake"))
-    scanned(api, clerk, unpaid, "accepted")
+    unpaid = created(clerk, shipment_body(service="intake"))["tracking_number"]
+    scanned(clerk, unpaid, "accepted")
     # Another whose procedure fee was taken and paid over to the agency the same day.
-    paid = created(api, clerk, shipment_body(service="intake", collect_fee_vnd=25000))
-    scanned(api, clerk, paid, "accepted")
+    paid = created(clerk, shipment_body(service="intake", collect_fee_vnd=25000))["tracking_number"]
+    scanned(clerk, paid, "accepted")
     fee = api("get", f"/api/v1/shipments/{paid}", token=clerk).json()["fee"]["total_vnd"]
     for kind, amount in (("postal_fee", fee), ("procedure_fee", 25000)):
         answer = api("post", "/api/v1/payments", token=clerk,
@@ -264,9 +190,9 @@ def test_the_reconciliation_marks_the_offices_whose_money_differs(page, inspect_
 
 
 def test_the_subsidy_claim_totals_the_api_and_downloads_its_files(page, inspect_page, api, api_token,
-                                                                   shipment_body):
+                                                                   shipment_body, sign_in, created):
     agency = api_token("agency")
-    numbers = [created(api, agency, shipment_body(beneficiary=None, accepted_on=day))
+    numbers = [created(agency, shipment_body(beneficiary=None, accepted_on=day))["tracking_number"]
                for day in ("2020-04-15", "2020-04-20")]
     query = "policy=THA-COVID19-2020&from=2020-04-01&to=2020-04-30"
     claim = api("get", f"/api/v1/reports/subsidy-claim?{query}", token=api_token("supervisor")).json()
@@ -300,7 +226,7 @@ def test_the_subsidy_claim_totals_the_api_and_downloads_its_files(page, inspect_
 
 
 @pytest.mark.parametrize("user", ["clerk", "agency", "courier", "admin"])
-def test_other_roles_are_refused(page, user):
+def test_other_roles_are_refused(page, user, sign_in):
     sign_in(page, user)
     for path in ("/supervisor/reports", "/supervisor/reports.csv", "/supervisor/reconciliation",
                  "/supervisor/reconciliation/BC-BIMSON.xlsx", "/supervisor/subsidy",

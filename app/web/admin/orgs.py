@@ -3,12 +3,12 @@ of name, address and phone, and agencies switched off and on. Every change goes 
 app.orgs.services, which writes the audit entry."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -25,6 +25,8 @@ from app.web.session import current_staff
 
 Place = Office | Agency
 Page = tuple[str, int]
+PlaceForm = Callable[..., str]
+LISTS = {"office": "admin.offices", "agency": "admin.agencies"}
 
 
 # --- offices ---------------------------------------------------------------------------------
@@ -43,17 +45,8 @@ def new_office() -> str:
 
 @bp.post("/offices/new")
 def create_office() -> Response | Page:
-    form = request.form
-    try:
-        office = orgs.create_office(current_staff(), **OfficeIn().load(body_from_form(form)))
-    except ValidationError as exc:
-        return _office_form(form, _errors(exc.messages, form, code_length=20)), 422
-    except ValidationFailed as exc:
-        return _office_form(form, _errors(exc.errors, form, code_length=20)), 422
-    except Conflict:
-        return _office_form(form, _taken()), 409
-    flash(_("Đã thêm bưu cục %(code)s.", code=office.code), "success")
-    return redirect(url_for("admin.offices", _anchor=f"office-{office.code}"), code=303)
+    return _create("office", OfficeIn, orgs.create_office, _office_form,
+                   lambda code: _("Đã thêm bưu cục %(code)s.", code=code), code_length=20)
 
 
 @bp.get("/offices/<code>/edit")
@@ -64,13 +57,8 @@ def edit_office(code: str) -> str:
 
 @bp.post("/offices/<code>/edit")
 def update_office(code: str) -> Response | Page:
-    office, form = _found(orgs.office_by_code(code)), request.form
-    try:
-        orgs.update_office(current_staff(), code, OfficeEditIn().load(body_from_form(form)))
-    except ValidationError as exc:
-        return _office_form(form, _errors(exc.messages, form), office), 422
-    flash(_("Đã lưu bưu cục %(code)s.", code=code), "success")
-    return redirect(url_for("admin.offices", _anchor=f"office-{code}"), code=303)
+    return _update("office", code, orgs.office_by_code(code), OfficeEditIn, orgs.update_office, _office_form,
+                   _("Đã lưu bưu cục %(code)s.", code=code))
 
 
 def _office_form(values: Mapping[str, Any], errors: dict[str, str], office: Office | None = None) -> str:
@@ -94,17 +82,8 @@ def new_agency() -> str:
 
 @bp.post("/agencies/new")
 def create_agency() -> Response | Page:
-    form = request.form
-    try:
-        agency = orgs.create_agency(current_staff(), **AgencyIn().load(body_from_form(form)))
-    except ValidationError as exc:
-        return _agency_form(form, _errors(exc.messages, form)), 422
-    except ValidationFailed as exc:
-        return _agency_form(form, _errors(exc.errors, form)), 422
-    except Conflict:
-        return _agency_form(form, _taken()), 409
-    flash(_("Đã thêm cơ quan %(code)s.", code=agency.code), "success")
-    return redirect(url_for("admin.agencies", _anchor=f"agency-{agency.code}"), code=303)
+    return _create("agency", AgencyIn, orgs.create_agency, _agency_form,
+                   lambda code: _("Đã thêm cơ quan %(code)s.", code=code))
 
 
 @bp.get("/agencies/<code>/edit")
@@ -115,13 +94,8 @@ def edit_agency(code: str) -> str:
 
 @bp.post("/agencies/<code>/edit")
 def update_agency(code: str) -> Response | Page:
-    agency, form = _found(orgs.agency_by_code(code)), request.form
-    try:
-        orgs.update_agency(current_staff(), code, AgencyEditIn().load(body_from_form(form)))
-    except ValidationError as exc:
-        return _agency_form(form, _errors(exc.messages, form), agency), 422
-    flash(_("Đã lưu cơ quan %(code)s.", code=code), "success")
-    return redirect(url_for("admin.agencies", _anchor=f"agency-{code}"), code=303)
+    return _update("agency", code, orgs.agency_by_code(code), AgencyEditIn, orgs.update_agency, _agency_form,
+                   _("Đã lưu cơ quan %(code)s.", code=code))
 
 
 @bp.post("/agencies/<code>/active")
@@ -135,7 +109,7 @@ def set_agency_active(code: str) -> Response:
         flash(_("Đã mở lại cơ quan %(code)s.", code=agency.code) if active else
               _("Đã ngừng cơ quan %(code)s: cán bộ của cơ quan không còn xem được bưu gửi, và không thể "
                 "gửi bưu gửi mới cho cơ quan này.", code=agency.code), "success")
-    return redirect(url_for("admin.agencies", _anchor=f"agency-{code}"), code=303)
+    return _listed("agency", code)
 
 
 def _agency_form(values: Mapping[str, Any], errors: dict[str, str], agency: Agency | None = None) -> str:
@@ -144,6 +118,39 @@ def _agency_form(values: Mapping[str, Any], errors: dict[str, str], agency: Agen
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+def _create(kind: str, schema: type[Schema], create: Callable[..., Place], form_page: PlaceForm,
+            added: Callable[[str], str], code_length: int = 40) -> Response | Page:
+    """A new office or agency from the posted form, through the API's In schema and the service."""
+    form = request.form
+    try:
+        place = create(current_staff(), **schema().load(body_from_form(form)))
+    except ValidationError as exc:
+        return form_page(form, _errors(exc.messages, form, code_length=code_length)), 422
+    except ValidationFailed as exc:
+        return form_page(form, _errors(exc.errors, form, code_length=code_length)), 422
+    except Conflict:
+        return form_page(form, _taken()), 409
+    flash(added(place.code), "success")
+    return _listed(kind, place.code)
+
+
+def _update(kind: str, code: str, found: Place | None, schema: type[Schema], update: Callable[..., Place],
+            form_page: PlaceForm, saved: str) -> Response | Page:
+    """An office's or agency's edit from the posted form."""
+    place, form = _found(found), request.form
+    try:
+        update(current_staff(), code, schema().load(body_from_form(form)))
+    except ValidationError as exc:
+        return form_page(form, _errors(exc.messages, form), place), 422
+    flash(saved, "success")
+    return _listed(kind, code)
+
+
+def _listed(kind: str, code: str) -> Response:
+    """Back to the list of offices (or agencies), at the row of this one."""
+    return redirect(url_for(LISTS[kind], _anchor=f"{kind}-{code}"), code=303)
+
 
 def _errors(messages: Any, form: Mapping[str, str], code_length: int = 40) -> dict[str, str]:
     """The schema's (or the service's) messages beside the fields, in the reader's words."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -27,7 +26,6 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -38,12 +36,11 @@ from app.errors import DomainError, flatten_messages
 from app.extensions import db, sqlite_begin
 from app.orgs.models import Agency
 from app.pickups import bulk
-from app.shipments import services as shipments
 from app.shipments.schemas import ShipmentIn
 from app.vocabulary import Beneficiary, Service
 from app.web.agency.routes import bp
 from app.web.counter import intake
-from app.web.forms import field_errors, in_reader_language
+from app.web.forms import in_reader_language
 from app.web.session import current_staff
 
 log = logging.getLogger(__name__)
@@ -64,22 +61,11 @@ def new_return() -> Response:
 @bp.post("/returns/new")
 def create_return() -> Response:
     agency = _agency()
-    try:
-        created = shipments.create(current_staff(), intake.shipment_body(_as_return(request.form, agency),
-                                                                         SHIPMENT_IN))
-    except ValidationError as exc:
-        # Errors about the fixed parts name no field of this form: they go to the form's alert.
-        errors = {**intake.unknown_communes(request.form), **field_errors(exc.messages, request.form)}
-        return _return_form(errors, status=422)
-    except DomainError as exc:
-        if not exc.errors:
-            return _return_form(message=_("Không thể tạo bưu gửi này (%(code)s).", code=exc.code),
-                                status=exc.status)
-        return _return_form(field_errors(exc.errors, request.form), status=exc.status)
-    flash(_("Đã tạo bưu gửi trả %(number)s.", number=created.tracking_number), "success")
-    if SHIPMENT_PAGE in current_app.view_functions:
-        return redirect(url_for(SHIPMENT_PAGE, tracking_number=created.tracking_number), code=303)
-    return redirect(url_for("agency.new_return"), code=303)
+    # Errors about the fixed parts name no field of this form: they go to the form's alert.
+    return intake.create_from_slip(lambda: intake.shipment_body(_as_return(request.form, agency),
+                                                                SHIPMENT_IN),
+                                   _return_form, SHIPMENT_PAGE, "agency.new_return",
+                                   lambda number: _("Đã tạo bưu gửi trả %(number)s.", number=number))
 
 
 @bp.post("/returns/quote")

@@ -3,14 +3,16 @@ choices, the live fee quote and what a CCCD QR code filled. The rules stay in th
 (geo, fees, identity); this module only shapes their answers for the page."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response
 
 from app.access import known_agency
 from app.errors import DomainError
@@ -18,8 +20,10 @@ from app.fees import services as fees
 from app.geo import services as geo
 from app.geo.models import Commune
 from app.identity.cccd import CccdCard, CccdQrError, Refusal
+from app.shipments import services as shipments
 from app.web.forms import FORM_ERROR, body_from_form, field_errors, without_empty_optional_objects
 from app.web.i18n import ZONE_NAMES, current_locale
+from app.web.session import current_staff
 
 PARTIES = ("sender", "recipient")
 INTEGERS = ("weight_g", "collect_fee_vnd", "items.count")
@@ -53,6 +57,26 @@ def shipment_body(form: Mapping[str, str], schema: Schema) -> dict[str, Any]:
     """The API body the form stands for (schema errors raised as the API raises them)."""
     posted = body_from_form(form, integers=INTEGERS, booleans=BOOLEANS)  # type: ignore[arg-type]
     return schema.load(without_empty_optional_objects(posted, schema))
+
+
+def create_from_slip(body: Callable[[], dict[str, Any]], slip: Callable[..., Response], shipment_page: str,
+                     new_slip: str, created_text: Callable[[str], str]) -> Response:
+    """The slip's shipment made by shipments.create, as POST /api/v1/shipments makes it: on to its
+    page (`shipment_page`, else a `new_slip`) with created_text(number) flashed; or the slip again,
+    slip(errors, message, status), with the refusal beside its fields."""
+    try:
+        created = shipments.create(current_staff(), body())
+    except ValidationError as exc:
+        errors = {**unknown_communes(request.form), **field_errors(exc.messages, request.form)}
+        return slip(errors, status=422)
+    except DomainError as exc:
+        if not exc.errors:
+            return slip(message=_("Không thể tạo bưu gửi này (%(code)s).", code=exc.code), status=exc.status)
+        return slip(field_errors(exc.errors, request.form), status=exc.status)
+    flash(created_text(created.tracking_number), "success")
+    if shipment_page in current_app.view_functions:
+        return redirect(url_for(shipment_page, tracking_number=created.tracking_number), code=303)
+    return redirect(url_for(new_slip), code=303)
 
 
 def unknown_communes(form: Mapping[str, str]) -> dict[str, str]:

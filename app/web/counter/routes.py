@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
-    flash,
     jsonify,
     make_response,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from app.accounts.models import Role
-from app.errors import DomainError
 from app.headers import content_security_policy
 from app.identity.cccd import CccdQrError, parse_qr
 from app.orgs.services import list_agencies
-from app.shipments import services as shipments
 from app.shipments.schemas import ShipmentIn
 from app.vocabulary import Beneficiary, Service
 from app.web.counter import intake
-from app.web.forms import field_errors
-from app.web.session import current_staff, login_required
+from app.web.session import login_required
 
 bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates")
 
@@ -53,19 +45,9 @@ def new_shipment() -> Response:
 @bp.post("/shipments/new")
 @login_required(*COUNTER_STAFF)
 def create_shipment() -> Response:
-    try:
-        created = shipments.create(current_staff(), intake.shipment_body(request.form, SHIPMENT_IN))
-    except ValidationError as exc:
-        return _form({**intake.unknown_communes(request.form), **field_errors(exc.messages, request.form)},
-                     status=422)
-    except DomainError as exc:
-        if not exc.errors:
-            return _form(message=_("Không thể tạo bưu gửi này (%(code)s).", code=exc.code), status=exc.status)
-        return _form(field_errors(exc.errors, request.form), status=exc.status)
-    flash(_("Đã tạo bưu gửi %(number)s.", number=created.tracking_number), "success")
-    if SHIPMENT_PAGE in current_app.view_functions:
-        return redirect(url_for(SHIPMENT_PAGE, tracking_number=created.tracking_number), code=303)
-    return redirect(url_for("counter.new_shipment"), code=303)
+    return intake.create_from_slip(lambda: intake.shipment_body(request.form, SHIPMENT_IN), _form,
+                                   SHIPMENT_PAGE, "counter.new_shipment",
+                                   lambda number: _("Đã tạo bưu gửi %(number)s.", number=number))
 
 
 @bp.post("/shipments/quote")

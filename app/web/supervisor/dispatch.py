@@ -3,9 +3,10 @@ run a courier would get (order, each leg's km, total) before confirming; the con
 its delivery list. The same DispatchIn body and services as POST /api/v1/dispatch."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -46,29 +47,20 @@ def home() -> tuple[str, int]:
 @bp.post("/preview")
 def preview() -> tuple[str, int]:
     """The run as it would be after this dispatch; nothing is saved."""
-    office = chosen_office()
-    values, body = _posted(office)
-    try:
-        run = dispatching.preview(current_staff(), DISPATCH_IN.load(body))
-    except ValidationError as exc:
-        return _refused(office, values, _errors(exc.messages, values)), 422
-    except DomainError as exc:
-        return _refused(office, values, _refusal(exc, values)), exc.status
-    added = {normalise_tracking_number(n) for n in body["tracking_numbers"]}
-    return render_template("supervisor/dispatch_preview.html", run=run, office=office, added=added,
-                           chosen=sorted(added)), 200
+    done = _dispatching(dispatching.preview)
+    if not isinstance(done, _Done):
+        return done
+    added = {normalise_tracking_number(n) for n in done.body["tracking_numbers"]}
+    return render_template("supervisor/dispatch_preview.html", run=done.answer, office=done.office,
+                           added=added, chosen=sorted(added)), 200
 
 
 @bp.post("/confirm")
 def confirm() -> Response | tuple[str, int]:
-    office = chosen_office()
-    values, body = _posted(office)
-    try:
-        done = dispatching.dispatch(current_staff(), DISPATCH_IN.load(body))
-    except ValidationError as exc:
-        return _refused(office, values, _errors(exc.messages, values)), 422
-    except DomainError as exc:
-        return _refused(office, values, _refusal(exc, values)), exc.status
+    confirmed = _dispatching(dispatching.dispatch)
+    if not isinstance(confirmed, _Done):
+        return confirmed
+    done = confirmed.answer
     flash(_("Đã giao %(count)d kết quả cho bưu tá %(name)s.", count=len(done.shipments),
             name=done.courier.full_name), "success")
     where = url_for("supervisor.run", courier=done.courier.username, day=done.day.isoformat())
@@ -97,6 +89,25 @@ def _run_query() -> dict[str, Any]:
     except ValidationError as exc:
         raise ValidationFailed("day", "Not a date.") from exc
     return {"courier": query["courier"] or "", "day": query["day"]}
+
+
+class _Done(NamedTuple):
+    office: Office
+    body: dict[str, Any]
+    answer: Any
+
+
+def _dispatching(action: Callable[[Any, dict[str, Any]], Any]) -> _Done | tuple[str, int]:
+    """action(actor, the DispatchIn body of the posted form): done, or the desk again with the
+    refusal beside its field."""
+    office = chosen_office()
+    values, body = _posted(office)
+    try:
+        return _Done(office, body, action(current_staff(), DISPATCH_IN.load(body)))
+    except ValidationError as exc:
+        return _refused(office, values, _errors(exc.messages, values)), 422
+    except DomainError as exc:
+        return _refused(office, values, _refusal(exc, values)), exc.status
 
 
 def _posted(office: Office) -> tuple[dict[str, Any], dict[str, Any]]:

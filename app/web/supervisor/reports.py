@@ -2,9 +2,9 @@
 late items, and the subsidy claim; each with the same CSV and XLSX files as the API's."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import render_template, request
 from flask_babel import format_decimal
@@ -23,6 +23,7 @@ from app.reports import exports, service_standard, subsidy
 from app.reports.schemas import ServiceStandardQuery
 from app.reports.xlsx import MIMETYPE as XLSX
 from app.web import charts
+from app.web.forms import in_reader_language
 from app.web.i18n import ZONE_NAMES
 from app.web.session import current_staff
 from app.web.supervisor.routes import bp
@@ -34,13 +35,15 @@ DOWNLOADS = ("week", "office", "zone", "service", "agency")
 DEFAULT_WEEKS = 12
 CLAIM_LISTED = 200  # the page lists the first items; the files hold them all
 ReportAnswer = tuple[str, int] | Response
+T = TypeVar("T")
 
 
 # --- the period's fields -----------------------------------------------------------------------
 
 def period_errors(messages: Any) -> dict[str, str]:
     """marshmallow's or a service's messages about a period (and its office or policy), in
-    the reader's words beside the field they name."""
+    the reader's words beside the field they name: the period's own here, the rest as every
+    page says them (app.web.forms.in_reader_language)."""
     out: dict[str, str] = {}
     for name, texts in flatten_messages(messages).items():
         text = texts[0]
@@ -48,19 +51,22 @@ def period_errors(messages: Any) -> dict[str, str]:
             out[name] = _("Ngày phải trong khoảng từ năm 2000 đến năm 2099.")
         elif text.startswith("Not a valid date"):
             out[name] = _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")
-        elif text.startswith("Missing data"):
-            out[name] = _("Vui lòng nhập trường này.")
         elif text.startswith("The period ends"):
             out[name] = _("Ngày kết thúc không được trước ngày bắt đầu.")
         elif text.startswith("A report covers at most"):
             out[name] = _("Một báo cáo tính tối đa %(days)d ngày.", days=service_standard.MAX_DAYS)
-        elif text.startswith("Unknown office"):
-            out[name] = _("Không có bưu cục với mã này.")
-        elif text.startswith("Unknown policy"):
-            out[name] = _("Không có chính sách giảm cước với mã này.")
         else:
-            out[name] = _("Giá trị không hợp lệ.")
+            out[name] = in_reader_language(text)
     return out
+
+
+def refused(exc: ValidationError | ValidationFailed) -> Any:
+    """The messages of a refusal: the schema's (marshmallow) or the service's."""
+    return exc.messages if isinstance(exc, ValidationError) else exc.errors
+
+
+def refused_status(exc: ValidationError | ValidationFailed) -> int:
+    return 422 if isinstance(exc, ValidationError) else exc.status
 
 
 def _given(*names: str) -> dict[str, str]:
@@ -90,10 +96,8 @@ def reports() -> tuple[str, int]:
         found = {group_by: service_standard.service_standard(
             actor, query["date_from"], query["date_to"], group_by, query["office"]) for group_by in CHARTS}
         late = service_standard.late_items(actor, query["date_from"], query["date_to"], query["office"])
-    except ValidationError as exc:
-        return _reports_page(values, period_errors(exc.messages)), 422
-    except ValidationFailed as exc:
-        return _reports_page(values, period_errors(exc.errors)), exc.status
+    except (ValidationError, ValidationFailed) as exc:
+        return _reports_page(values, period_errors(refused(exc))), refused_status(exc)
     week_data = _weeks(found["week"])
     office_data = [charts.Datum(g.key, g.label, g.on_time_rate) for g in found["office"].groups]
     zone_data = [charts.Datum(g.key, str(ZONE_NAMES.get(g.key, g.label)), g.on_time_rate)
@@ -128,6 +132,24 @@ def _reports_page(values: Mapping[str, str], errors: dict[str, str], **found: An
                            downloads=DOWNLOADS, percent=charts.percent, days=_days, **found)
 
 
+def _download(ext: str, stem: str, found: T, as_csv: Callable[[T], bytes],
+              as_xlsx: Callable[[T], bytes]) -> Response:
+    """What was found as a CSV or XLSX file, downloaded as `stem.ext`."""
+    if ext == "csv":
+        return file_response(as_csv(found), f"{stem}.csv", "text/csv", download=True)
+    return file_response(as_xlsx(found), f"{stem}.xlsx", XLSX, download=True)
+
+
+def _file_routes(path: str, endpoint: str, view: Callable[[str], ReportAnswer]) -> None:
+    """`path`.csv and `path`.xlsx (endpoints `endpoint`_csv and _xlsx), each answered by view(ext)."""
+    for ext in ("csv", "xlsx"):
+        def file_view(ext: str = ext) -> ReportAnswer:
+            return view(ext)
+
+        file_view.__name__ = file_view.__qualname__ = f"{endpoint}_{ext}"  # rate limits key on it
+        bp.add_url_rule(f"{path}.{ext}", file_view.__name__, file_view, methods=["GET"])
+
+
 def _days(value: float | None) -> str:
     return "–" if value is None else format_decimal(value, "#,##0.##")
 
@@ -139,25 +161,14 @@ def _report_file(ext: str) -> ReportAnswer:
         query = _report_query(values, group_by)
         report = service_standard.service_standard(current_staff(), query["date_from"], query["date_to"],
                                                    query["group_by"], query["office"])
-    except ValidationError as exc:
-        return _reports_page(values, period_errors(exc.messages)), 422
-    except ValidationFailed as exc:
-        return _reports_page(values, period_errors(exc.errors)), exc.status
+    except (ValidationError, ValidationFailed) as exc:
+        return _reports_page(values, period_errors(refused(exc))), refused_status(exc)
     # The API's file and name (app/reports/routes.py).
-    name = f"chi-tieu-thoi-gian-{report.group_by}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{ext}"
-    if ext == "csv":
-        return file_response(service_standard.report_csv(report), name, "text/csv", download=True)
-    return file_response(exports.service_standard_xlsx(report), name, XLSX, download=True)
+    stem = f"chi-tieu-thoi-gian-{report.group_by}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
+    return _download(ext, stem, report, service_standard.report_csv, exports.service_standard_xlsx)
 
 
-@bp.get("/reports.csv")
-def reports_csv() -> ReportAnswer:
-    return _report_file("csv")
-
-
-@bp.get("/reports.xlsx")
-def reports_xlsx() -> ReportAnswer:
-    return _report_file("xlsx")
+_file_routes("/reports", "reports", _report_file)
 
 
 # --- the subsidy claim -------------------------------------------------------------------------
@@ -182,17 +193,19 @@ def _claim(values: Mapping[str, str]) -> subsidy.Claim:
     return subsidy.subsidy_claim(query["policy"], query["date_from"], query["date_to"])
 
 
-@bp.get("/subsidy", endpoint="subsidy")
-def subsidy_page() -> tuple[str, int]:
+def _claim_answer(ext: str | None = None) -> ReportAnswer:
+    """The claim's page, or (`ext`) its CSV or XLSX file; the page with the refusal if any."""
     policies = list_policies()
     values = _claim_values(policies)
     try:
         claim = _claim(values)
-    except ValidationError as exc:
-        return _subsidy_page(policies, values, period_errors(exc.messages)), 422
-    except ValidationFailed as exc:
-        return _subsidy_page(policies, values, period_errors(exc.errors)), exc.status
-    return _subsidy_page(policies, values, {}, claim), 200
+    except (ValidationError, ValidationFailed) as exc:
+        return _subsidy_page(policies, values, period_errors(refused(exc))), refused_status(exc)
+    if ext is None:
+        return _subsidy_page(policies, values, {}, claim), 200
+    # The API's file and name (app/money/routes.py, app/reports/routes.py).
+    stem = f"de-nghi-thanh-toan-{claim.policy}-{claim.date_from:%Y%m%d}-{claim.date_to:%Y%m%d}"
+    return _download(ext, stem, claim, subsidy.claim_csv, exports.claim_xlsx)
 
 
 def _subsidy_page(policies: list[DiscountPolicy], values: Mapping[str, str], errors: dict[str, str],
@@ -201,27 +214,5 @@ def _subsidy_page(policies: list[DiscountPolicy], values: Mapping[str, str], err
                            claim=claim, listed=CLAIM_LISTED)
 
 
-def _claim_file(ext: str) -> ReportAnswer:
-    policies = list_policies()
-    values = _claim_values(policies)
-    try:
-        claim = _claim(values)
-    except ValidationError as exc:
-        return _subsidy_page(policies, values, period_errors(exc.messages)), 422
-    except ValidationFailed as exc:
-        return _subsidy_page(policies, values, period_errors(exc.errors)), exc.status
-    # The API's file and name (app/money/routes.py, app/reports/routes.py).
-    name = f"de-nghi-thanh-toan-{claim.policy}-{claim.date_from:%Y%m%d}-{claim.date_to:%Y%m%d}.{ext}"
-    if ext == "csv":
-        return file_response(subsidy.claim_csv(claim), name, "text/csv", download=True)
-    return file_response(exports.claim_xlsx(claim), name, XLSX, download=True)
-
-
-@bp.get("/subsidy.csv")
-def subsidy_csv() -> ReportAnswer:
-    return _claim_file("csv")
-
-
-@bp.get("/subsidy.xlsx")
-def subsidy_xlsx() -> ReportAnswer:
-    return _claim_file("xlsx")
+bp.add_url_rule("/subsidy", "subsidy", _claim_answer, methods=["GET"])
+_file_routes("/subsidy", "subsidy", _claim_answer)
