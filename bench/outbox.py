@@ -68,38 +68,23 @@ WORKER_APP = "hcc-outbox-bench-worker"  # the workers' application_name, to find
 def make_messages(app: Any, count: int, hook_url: str, secret: str) -> list[dict[str, Any]]:
     """`count` outbox rows made by messages_for, from return shipments with four events each and
     one webhook subscription (every event, signed with `secret`) of their agency."""
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import insert, select
 
     from app.accounts.models import User
     from app.extensions import db
     from app.notifications.models import WebhookSubscription
     from app.notifications.services import messages_for
-    from app.orgs.models import Office
-    from app.shipments.events import STATUS_AFTER
     from app.shipments.models import Shipment, TrackingEvent
-    from app.vocabulary import UPU_CODES, Event
 
     items = math.ceil(count / 6)
     numbers = support.bulk_return_shipments(app, items, 40_000_000, support.minutes_ago(60))
+    ids = support.add_timelines(app, numbers, TIMELINE)
     with app.app_context():
         agency_id = db.session.scalars(select(User.agency_id).where(User.username == "agency")).one()
         db.session.execute(insert(WebhookSubscription.__table__).values(
             agency_id=agency_id, url=hook_url, secret=secret, events=[], active=True,
             consecutive_failures=0, created_at=support.utcnow()))
-        offices = dict(db.session.execute(select(Office.code, Office.id)).tuples().all())
-        ids = list(db.session.scalars(select(Shipment.id).where(Shipment.tracking_number.in_(numbers))))
-        start = support.minutes_ago(50)
-        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[Event(event)],
-                 "occurred_at": start + timedelta(minutes=5 * k),
-                 "recorded_at": start + timedelta(minutes=5 * k),
-                 "office_id": offices[office], "reason": reason}
-                for sid in ids for k, (event, office, reason) in enumerate(TIMELINE)]
-        for at in range(0, len(rows), 5000):
-            db.session.execute(insert(TrackingEvent.__table__), rows[at:at + 5000])
-        db.session.execute(update(Shipment).where(Shipment.id.in_(ids))
-                           .values(status=STATUS_AFTER[TIMELINE[-1][0]]))
         db.session.commit()
-
         shipments = {s.id: s for s in db.session.scalars(select(Shipment).where(Shipment.id.in_(ids)))}
         events = db.session.scalars(select(TrackingEvent).where(TrackingEvent.shipment_id.in_(ids))
                                     .order_by(TrackingEvent.shipment_id, TrackingEvent.occurred_at))

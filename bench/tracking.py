@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,35 +40,6 @@ TIMELINE = [("accepted", "BC-BIMSON", None), ("departed", "BC-BIMSON", None),
             ("arrived", "BC-THANHHOA", None), ("departed", "BC-THANHHOA", None),
             ("arrived", "BC-BIMSON", None), ("out_for_delivery", "BC-BIMSON", None),
             ("delivery_failed", "BC-BIMSON", "addressee_absent")]
-
-
-def add_timelines(app, numbers: list[str]) -> None:
-    """Seven events after `created` for every item, written directly (setup, not measured), then
-    their public answers stored as the write path stores them."""
-    from sqlalchemy import insert, select, update
-
-    from app.extensions import db
-    from app.orgs.models import Office
-    from app.shipments.events import STATUS_AFTER
-    from app.shipments.models import Shipment, TrackingEvent
-    from app.tracking import answers
-    from app.vocabulary import UPU_CODES, Event
-
-    with app.app_context():
-        offices = dict(db.session.execute(select(Office.code, Office.id)).tuples().all())
-        ids = list(db.session.scalars(select(Shipment.id).where(Shipment.tracking_number.in_(numbers))))
-        start = support.minutes_ago(50)
-        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[Event(event)],
-                 "occurred_at": start + timedelta(minutes=5 * k),
-                 "recorded_at": start + timedelta(minutes=5 * k),
-                 "office_id": offices[office], "reason": reason}
-                for sid in ids for k, (event, office, reason) in enumerate(TIMELINE)]
-        for at in range(0, len(rows), 5000):
-            db.session.execute(insert(TrackingEvent.__table__), rows[at:at + 5000])
-        db.session.execute(update(Shipment).where(Shipment.id.in_(ids))
-                           .values(status=STATUS_AFTER[TIMELINE[-1][0]]))
-        db.session.commit()
-        answers.rebuild(db.session)
 
 
 def ensure_wrk() -> str | None:
@@ -134,7 +104,7 @@ def main() -> None:
     url = support.scratch_database()
     app = support.make_app(url)
     numbers = support.bulk_return_shipments(app, args.items, 30_000_000, support.minutes_ago(60))
-    add_timelines(app, numbers)
+    support.add_timelines(app, numbers, TIMELINE)
     paths = [f"/api/v1/track/{n}" for n in numbers]
     wrk = ensure_wrk()
     tool = "wrk" if wrk else "a Python load generator (no wrk: figures understate the server)"

@@ -125,6 +125,37 @@ def bulk_return_shipments(app: Any, count: int, first_serial: int, created_at: d
         return numbers
 
 
+def add_timelines(app: Any, numbers: list[str], timeline: list[tuple[str, str, str | None]]) -> list[int]:
+    """`timeline` ((event, office code, reason), five minutes apart) after `created` for every item,
+    written directly (setup, not measured), the status it leaves set, and the items' public
+    answers stored as the write path stores them; returns the items' ids."""
+    from sqlalchemy import insert, select, update
+
+    from app.extensions import db
+    from app.orgs.models import Office
+    from app.shipments.events import STATUS_AFTER
+    from app.shipments.models import Shipment, TrackingEvent
+    from app.tracking import answers
+    from app.vocabulary import UPU_CODES, Event
+
+    with app.app_context():
+        offices = dict(db.session.execute(select(Office.code, Office.id)).tuples().all())
+        ids = list(db.session.scalars(select(Shipment.id).where(Shipment.tracking_number.in_(numbers))))
+        start = minutes_ago(50)
+        rows = [{"shipment_id": sid, "event": event, "upu_code": UPU_CODES[Event(event)],
+                 "occurred_at": start + timedelta(minutes=5 * k),
+                 "recorded_at": start + timedelta(minutes=5 * k),
+                 "office_id": offices[office], "reason": reason}
+                for sid in ids for k, (event, office, reason) in enumerate(timeline)]
+        for at in range(0, len(rows), 5000):
+            db.session.execute(insert(TrackingEvent.__table__), rows[at:at + 5000])
+        db.session.execute(update(Shipment).where(Shipment.id.in_(ids))
+                           .values(status=STATUS_AFTER[timeline[-1][0]]))
+        db.session.commit()
+        answers.rebuild(db.session)
+        return ids
+
+
 def today_body(dossier_code: str) -> dict[str, Any]:
     """The SPEC §7 body under this dossier code, accepted today at the full price (no
     beneficiary)."""
