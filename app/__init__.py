@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     keep_in_step(db.sessions)
     register_converters(app)
+    _trust_proxies(app)
     limiter.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())
     _register_blueprints(app, api)
@@ -64,6 +65,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """The client's address and scheme as TRUSTED_PROXY_HOPS proxies tell them (werkzeug's
+    ProxyFix): the tracking limit counts per citizen, not per proxy, and links say https."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _spec_kwargs() -> dict[str, Any]:

@@ -95,5 +95,8 @@ def load_config() -> dict:
         "REPLICA_CHECK_SECONDS": _float("REPLICA_CHECK_SECONDS", 1.0),
         "REPLICA_CONNECT_TIMEOUT_SECONDS": _int("REPLICA_CONNECT_TIMEOUT_SECONDS", 2),
         "REPLICA_RETRY_SECONDS": _float("REPLICA_RETRY_SECONDS", 5.0),
-        # Public tracking answers are kept this long per process (0: always read afresh).
+        # Reverse proxies (nginx, a load balancer) in front of the app that set X-Forwarded-For
+        # and X-Forwarded-Proto: how many to trust. 0 (serving directly): the headers are ignored.
+        # Behind one proxy, set 1, or every citizen shares the proxy's tracking allowance.
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
     }

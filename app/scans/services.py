@@ -4,18 +4,21 @@ Lock the batch's shipments (one query, in id order so concurrent batches never d
 find the scan ids already stored (one query, after the locks, so a batch that waited sees
 what the one before it committed), load the timelines (one query), place every scan by the
 rules of app.shipments.lifecycle in memory, insert the events in one statement that skips
-ids stored meanwhile (ON CONFLICT (scan_id) DO NOTHING), and flush the recomputed statuses.
+ids stored meanwhile (ON CONFLICT (scan_id) DO NOTHING), and update the recomputed statuses
+in one statement.
 """
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, String, Uuid, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import load_only, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.access import scope
@@ -28,11 +31,15 @@ from app.scans.checks import coordinates_problem, future_problem
 from app.scans.schemas import InvalidScan
 from app.shipments import lifecycle, s10
 from app.shipments.models import Shipment, TrackingEvent
-from app.sql import insert_new, one_of
+from app.sql import insert_new, one_of, update_rows
+from app.tracking import answers
+from app.tracking import services as tracking
 from app.vocabulary import UPU_CODES, Event
 
-RETURNED = ["id", "scan_id", "shipment_id", "event", "upu_code", "occurred_at", "recorded_at",
-            "office_id", "actor_id", "reason", "note", "lat", "lon"]
+# What a scan batch reads of its shipments (app.notifications reads the phones, dossier and due date).
+LOADED = (Shipment.id, Shipment.tracking_number, Shipment.service, Shipment.status, Shipment.agency_id,
+          Shipment.office_id, Shipment.courier_id, Shipment.dossier_code, Shipment.due_date,
+          Shipment.recipient_name, Shipment.recipient_phone, Shipment.sender_phone, Shipment.updated_at)
 # Events a scan may not carry, and where they come from instead.
 NOT_SCANNED = {
     Event.created: ("not_a_scan_event", "A shipment is created through POST /api/v1/shipments."),
@@ -53,15 +60,16 @@ def ingest(actor: User, items: list[dict[str, Any] | InvalidScan]) -> list[Resul
     timelines = lifecycle.timelines_of(by_shipment)  # as stored
     placed = _place(by_shipment, timelines, results)
     rows = [_row(actor, scan, shipments[sid], now) for _, scan, sid in placed]
-    stored = {row.scan_id: row for row in insert_new(TrackingEvent.__table__, rows, "scan_id", RETURNED)}
+    stored = dict(insert_new(TrackingEvent.__table__, rows, "scan_id", ["scan_id", "id"]))
     recorded: list[tuple[Shipment, Any]] = []
-    for i, scan, shipment_id in placed:
-        row = stored.get(scan["id"])
-        if row is None:  # stored meanwhile under this id for another item, one we hold no lock on
+    for (i, scan, shipment_id), values in zip(placed, rows, strict=True):
+        if scan["id"] not in stored:  # stored meanwhile for another item, one we hold no lock on
             results[i] = {"id": scan["raw_id"], "result": "duplicate"}
             continue
+        row = SimpleNamespace(**values, id=stored[scan["id"]])  # the event as inserted
         recorded.append((shipments[shipment_id], row))
-        timelines[shipment_id].append(lifecycle.Step(row.event, row.occurred_at, row.id, row.reason))
+        timelines[shipment_id].append(lifecycle.Step(row.event, row.occurred_at, row.id, row.reason,
+                                                     row.office_id))
         results[i] = {"id": scan["raw_id"], "result": "recorded"}
     _recompute(recorded, timelines, now)
     for i, first in repeats.items():
@@ -170,14 +178,22 @@ def _offices(codes: set[str]) -> dict[str, int]:
     return dict(rows.tuples().all())
 
 
+def _office_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Office.id, Office.name).where(Office.id.in_(ids))).tuples().all())
+
+
 def _lock(actor: User, numbers: set[str]) -> dict[str, Shipment]:
     if not numbers:
         return {}
     stmt = (select(Shipment)
             .where(one_of(Shipment.tracking_number, numbers, String()), scan_scope(actor))
-            # Agency and office stay joined: the notifications read them.
-            .options(lazyload(Shipment.courier), lazyload(Shipment.sender_unit),
-                     lazyload(Shipment.recipient_unit), lazyload(Shipment.items))
+            # Only the columns placing, statuses and notifications read (any other raises, so
+            # a new need shows in the tests); agency and office stay joined for the messages.
+            .options(load_only(*LOADED, raiseload=True), raiseload(Shipment.courier),
+                     raiseload(Shipment.sender_unit), raiseload(Shipment.recipient_unit),
+                     raiseload(Shipment.items))
             .order_by(Shipment.id)
             .with_for_update(of=Shipment)
             .execution_options(populate_existing=True))
@@ -214,14 +230,20 @@ def _row(actor: User, scan: dict[str, Any], shipment: Shipment, now: datetime) -
 
 def _recompute(recorded: list[tuple[Shipment, Any]], timelines: dict[int, list[lifecycle.Step]],
                now: datetime) -> None:
-    """New statuses from the timelines, then the notifications of each recorded event (the
+    """New statuses from the timelines, written in one statement (the loaded shipments told),
+    the public answers, then the notifications of each recorded event (the
     event rows as the INSERT returned them)."""
     touched = {shipment.id: shipment for shipment, _ in recorded}
-    for shipment_id, shipment in touched.items():
-        timeline = sorted(timelines[shipment_id], key=lambda s: s.key)
-        shipment.status = lifecycle.status_after(timeline)
-        shipment.updated_at = now
-    db.session.flush()
+    statuses = {shipment_id: lifecycle.status_after(sorted(timelines[shipment_id], key=lambda s: s.key))
+                for shipment_id in touched}
+    update_rows(Shipment.__table__, [{"id": shipment_id, "status": status, "updated_at": now}
+                                     for shipment_id, status in statuses.items()])
+    for shipment_id, status in statuses.items():
+        set_committed_value(touched[shipment_id], "status", status)
+        set_committed_value(touched[shipment_id], "updated_at", now)
+    # Each timeline is whole and its row locked: the public answers are rendered from them.
+    names = _office_names({step.office_id for t in touched for step in timelines[t] if step.office_id})
+    answers.store(tracking.render_loaded(((s, timelines[t]) for t, s in touched.items()), names))
     enqueue_for_events(recorded)
 
 

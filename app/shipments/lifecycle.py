@@ -60,6 +60,7 @@ class Step:
     occurred_at: datetime
     order: int = UNSTORED  # the event's id once stored
     reason: str | None = None
+    office_id: int | None = None  # where it happened (public answers name the office)
 
     @property
     def key(self) -> tuple[datetime, int]:
@@ -183,9 +184,9 @@ def timelines_of(shipment_ids: Iterable[int]) -> dict[int, list[Step]]:
         return out
     rows = db.session.execute(
         select(TrackingEvent.shipment_id, TrackingEvent.event, TrackingEvent.occurred_at,
-               TrackingEvent.id, TrackingEvent.reason)
+               TrackingEvent.id, TrackingEvent.reason, TrackingEvent.office_id)
         .where(one_of(TrackingEvent.shipment_id, ids, BigInteger()))
         .order_by(TrackingEvent.shipment_id, TrackingEvent.occurred_at, TrackingEvent.id))
-    for shipment_id, event, occurred_at, id_, reason in rows:
-        out[shipment_id].append(Step(event, occurred_at, id_, reason))
+    for shipment_id, event, occurred_at, id_, reason, office_id in rows:
+        out[shipment_id].append(Step(event, occurred_at, id_, reason, office_id))
     return out

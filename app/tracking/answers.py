@@ -14,6 +14,7 @@ name it are dropped in that transaction (read from the tables until `flask track
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -55,6 +56,17 @@ def rebuild(session: Session, *, missing_only: bool = False) -> int:
         upsert(PublicAnswer.__table__, services.render(batch), "tracking_number")
         session.commit()
         done, after = done + len(batch), batch[-1]
+
+
+def store(rows: list[dict[str, Any]]) -> None:
+    """Answers rendered by the caller (app.tracking.services.render_loaded), stored now."""
+    upsert(PublicAnswer.__table__, rows, "tracking_number")
+
+
+def note(session: Session, shipment_ids: Iterable[int]) -> None:
+    """Shipments whose rows a statement outside the unit of work changed (a Core UPDATE): their
+    answers are stored before the commit, as a flush's are."""
+    session.info.setdefault(NOTED, set()).update(shipment_ids)
 
 
 def _note(session: Session, _context: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.orgs.models import Office
 from app.privacy import mask_name
 from app.shipments import s10
+from app.shipments.lifecycle import Step
 from app.shipments.models import Shipment, TrackingEvent
 from app.sql import one_of
 from app.tracking.models import PublicAnswer
@@ -78,24 +80,41 @@ def render(shipment_ids: Iterable[int]) -> list[dict[str, Any]]:
             for rows in [list(group)]]
 
 
+def render_loaded(shipments: Iterable[tuple[Shipment, Sequence[Step]]],
+                  office_names: dict[int, str]) -> list[dict[str, Any]]:
+    """render() for shipments whose row and whole timeline the caller holds (a scan batch,
+    under its row locks): the same bytes, without reading them back."""
+    return [{"tracking_number": shipment.tracking_number, "shipment_id": shipment.id, "version": VERSION,
+             "body": encode(_view(shipment, [(step.event, step.occurred_at, step.reason,
+                                              office_names.get(step.office_id) if step.office_id else None)
+                                             for step in sorted(timeline, key=lambda step: step.key)]))}
+            for shipment, timeline in shipments]
+
+
 def view_of(rows: Sequence[Row[Any]]) -> dict[str, Any]:
-    """The shape of TrackingOut from one shipment's rows (written out: this path is hot)."""
-    first = rows[0]
+    """The shape of TrackingOut from one shipment's rows."""
+    return _view(rows[0], [(row.event, row.occurred_at, row.reason, row.name)
+                           for row in rows if row.event is not None])
+
+
+def _view(shipment: Any, events: list[tuple[str, datetime, str | None, str | None]]) -> dict[str, Any]:
+    """The answer from the shipment's public columns and its (event, when, reason, office name)
+    in time order (written out: this path is hot)."""
     return {
-        "tracking_number": first.tracking_number,
-        "service": first.service.value,
-        "service_label": text(first.service),
-        "status": first.status.value,
-        "status_label": text(first.status),
-        "due_date": first.due_date.isoformat() if first.due_date else None,
-        "recipient": mask_name(first.recipient_name),
+        "tracking_number": shipment.tracking_number,
+        "service": shipment.service.value,
+        "service_label": text(shipment.service),
+        "status": shipment.status.value,
+        "status_label": text(shipment.status),
+        "due_date": shipment.due_date.isoformat() if shipment.due_date else None,
+        "recipient": mask_name(shipment.recipient_name),
         "events": [{
-            "occurred_at": row.occurred_at.astimezone(PROVINCE_TZ).isoformat(),
-            "event": row.event,
-            "label": _EVENT_TEXT[row.event],
-            "reason": _REASON_TEXT[row.reason] if row.reason else None,
-            "office": row.name,
-        } for row in rows if row.event is not None],
+            "occurred_at": occurred_at.astimezone(PROVINCE_TZ).isoformat(),
+            "event": event,
+            "label": _EVENT_TEXT[event],
+            "reason": _REASON_TEXT[reason] if reason else None,
+            "office": office,
+        } for event, occurred_at, reason, office in events],
     }
 
 

@@ -115,6 +115,27 @@ def test_each_client_address_is_rate_limited(app, client, monkeypatch, problem, 
     assert client.get(f"{TRACK}/{tn}", environ_base={"REMOTE_ADDR": "203.0.113.8"}).status_code == 200
 
 
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_allowance(app, client, monkeypatch,
+                                                                    make_shipment):
+    from app import _trust_proxies
+
+    monkeypatch.setitem(app.config, "TRACKING_RATE_LIMIT_PER_MINUTE", 2)
+    tn = make_shipment.number("agency")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def statuses(citizen: str) -> list[int]:
+        return [client.get(f"{TRACK}/{tn}", environ_base=proxy,
+                           headers={"X-Forwarded-For": citizen}).status_code for _ in range(3)]
+
+    # Serving directly (the default): the header is anybody's to write, and is not believed.
+    assert statuses("198.51.100.1") + statuses("198.51.100.2") == [200, 200] + [429] * 4
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # put back after the test
+    monkeypatch.setitem(app.config, "TRUSTED_PROXY_HOPS", 1)
+    _trust_proxies(app)
+    assert statuses("198.51.100.3") == [200, 200, 429]
+    assert statuses("198.51.100.4") == [200, 200, 429]
+
+
 def test_the_limit_can_be_switched_off(app, client, monkeypatch, make_shipment):
     monkeypatch.setitem(app.config, "TRACKING_RATE_LIMIT_PER_MINUTE", 0)
     tn = make_shipment.number("agency")
@@ -207,3 +228,35 @@ def test_tracking_outside_any_transaction(committed_run, client, shipment_body):
         assert resp.status_code == 200 and resp.get_json()["status"] == "created"
     assert client.get(f"{TRACK}/EE471108151FR").status_code == 404
     assert client.get("/readyz").status_code == 200  # the pool's connections are as they were
+
+
+def test_a_scan_batch_stores_the_answers_render_makes_from_the_tables(as_user, clock, send, scan,
+                                                                      make_shipment):
+    """A batch renders its items' answers from the timelines it holds: byte for byte what
+    render() reads back from the tables (offices, reasons, scans given out of order and in
+    other offsets, an item scanned twice in one batch)."""
+    from datetime import timedelta, timezone
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.shipments.models import Shipment
+    from app.tracking import services
+    from app.tracking.models import PublicAnswer
+
+    numbers = [make_shipment.number("agency") for _ in range(3)]
+    clock.advance(minutes=30)
+    now = clock.now()
+    other_offset = timezone(timedelta(hours=-5))
+    scans = [scan(numbers[0], "departed", now - timedelta(minutes=5), office_code="BC-THANHHOA"),
+             scan(numbers[0], "accepted", (now - timedelta(minutes=20)).astimezone(other_offset)),
+             scan(numbers[1], "accepted", now - timedelta(minutes=20)),
+             scan(numbers[1], "out_for_delivery", now - timedelta(minutes=10)),
+             scan(numbers[1], "delivery_failed", now - timedelta(minutes=1), reason="addressee_absent"),
+             scan(numbers[2], "accepted", now - timedelta(minutes=3), office_code="BC-BIMSON")]
+    assert {r["result"] for r in send(as_user("courier"), scans)} == {"recorded"}
+    db.session.rollback()  # nothing of the request's session is reused: read what was committed
+    ids = list(db.session.scalars(select(Shipment.id).where(Shipment.tracking_number.in_(numbers))))
+    stored = dict(db.session.execute(select(PublicAnswer.shipment_id, PublicAnswer.body)
+                                     .where(PublicAnswer.shipment_id.in_(ids))).tuples().all())
+    assert stored == {row["shipment_id"]: row["body"] for row in services.render(ids)}
