@@ -12,24 +12,17 @@ The rule is written for people in docs/accounts.md.
 """
 from __future__ import annotations
 
-import logging
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from flask import current_app
 from limits import RateLimitItemPerSecond
-from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from app.extensions import limiter
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
+from app.counters import with_storage
 
 
 class LoginThrottled(TooManyRequests):
@@ -54,7 +47,7 @@ ACCOUNT = _Rule("LOGIN_FAILURES_PER_ACCOUNT", "account")
 
 def check(username: str, address: str) -> None:
     """Refuse (429 with Retry-After) before the password is even looked at."""
-    wait = _with_storage(lambda storage: _wait(storage, username, address))
+    wait = with_storage(lambda storage: _wait(storage, username, address), "login")
     if wait > 0:
         raise LoginThrottled(retry_after=max(1, math.ceil(wait)))
 
@@ -65,7 +58,7 @@ def failed(username: str, address: str) -> None:
         for rule, keys in _keys(storage, username, address).items():
             counters.hit(rule.item(), *keys)
 
-    _with_storage(count)
+    with_storage(count, "login")
 
 
 def succeeded(username: str, address: str) -> None:
@@ -73,7 +66,7 @@ def succeeded(username: str, address: str) -> None:
         MovingWindowRateLimiter(storage).clear(STREAK.item(), STREAK.scope, username, address)
         storage.incr(_known(username, address), expiry=current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"] * 86400)
 
-    _with_storage(remember)
+    with_storage(remember, "login")
 
 
 def _wait(storage: Storage, username: str, address: str) -> float:
@@ -97,13 +90,3 @@ def _keys(storage: Storage, username: str, address: str) -> dict[_Rule, tuple[st
 
 def _known(username: str, address: str) -> str:
     return f"hcc-login/known/{username}/{address}"
-
-
-def _with_storage(operation: Callable[[Storage], T]) -> T:
-    try:
-        return operation(limiter.storage)
-    except StorageError as exc:
-        log.warning("rate-limit storage unreachable (%s); counting sign-ins in this process",
-                    type(exc.storage_error).__name__)
-        fallback = current_app.extensions.setdefault("hcc.login_fallback", MemoryStorage())
-        return operation(fallback)

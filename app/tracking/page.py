@@ -16,7 +16,7 @@ from flask import Blueprint, render_template
 from app.errors import NotFound
 from app.replica import reads_from_replica
 from app.tracking import services
-from app.tracking.routes import rate_limited
+from app.tracking.allowance import rate_limited
 from app.vocabulary import Event, FailureReason, Service, Status, text
 
 bp = Blueprint("tracking_page", __name__)

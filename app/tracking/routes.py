@@ -1,30 +1,16 @@
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.extensions import limiter
 from app.replica import reads_from_replica
 from app.tracking import schemas, services
+from app.tracking.allowance import rate_limited
 
 blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track", description="Public tracking")
 
 PROBLEM = {"$ref": "#/components/responses/Problem"}
-
-
-def _per_minute() -> str:
-    return f"{current_app.config['TRACKING_RATE_LIMIT_PER_MINUTE']}/minute"
-
-
-def _unlimited() -> bool:
-    return current_app.config["TRACKING_RATE_LIMIT_PER_MINUTE"] <= 0
-
-
-# One allowance per client address for the API and the /t/ page (TRACKING_RATE_LIMIT_PER_MINUTE).
-rate_limited = limiter.shared_limit(
-    _per_minute, scope="public-tracking", exempt_when=_unlimited,
-    error_message="Too many tracking requests from this address; retry later.")
 
 
 @blp.route("/<tracking_number>")
