@@ -9,10 +9,12 @@ WORKERS ?= 2
 
 .PHONY: run test test-postgres fuzz setup bench clean-venv sysdeps lint vendor i18n screenshots
 
-# Debian tools the tests use: pdftoppm/pdftotext and zbarimg read PDFs back; chromium runs
-# the browser tests (tests/web/, Playwright with executable_path, never `playwright install`).
-SYSDEPS_BINS := pdftoppm pdftotext zbarimg chromium pg_dump pg_restore
-SYSDEPS_PKGS := poppler-utils zbar-tools chromium postgresql-client
+# Debian tools the tests use, as tool:package: pdftoppm/pdftotext and zbarimg read PDFs back;
+# chromium runs the browser tests (tests/web/, Playwright with executable_path, never
+# `playwright install`); tesseract (with its Vietnamese data) reads labels back; node and npm
+# run the independent ZPL renderer (tests/support/zpl_render.mjs). Only missing ones are installed.
+SYSDEPS := pdftoppm:poppler-utils pdftotext:poppler-utils zbarimg:zbar-tools chromium:chromium \
+	pg_dump:postgresql-client pg_restore:postgresql-client tesseract:tesseract-ocr node:nodejs npm:npm
 
 # Install once; reinstall only when a requirements file changes.
 $(VENV)/.installed: requirements.txt tests/requirements.txt
@@ -33,19 +35,29 @@ setup: $(VENV)/.installed
 
 ## sysdeps: install the Debian packages the tests need, when missing (needs root or sudo)
 sysdeps:
-	@missing=""; for b in $(SYSDEPS_BINS); do command -v $$b >/dev/null || missing=1; done; \
+	@missing=""; for pair in $(SYSDEPS); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+	  missing="$$missing tesseract-ocr-vie"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "Installing $(SYSDEPS_PKGS)"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSDEPS_PKGS) >/dev/null; \
+	  echo "Installing$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The tests' npm packages (zpl-renderer-js renders ZPL): installed from package-lock.json when
+# node_modules is missing or older than the lock. `make run` never needs Node.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+
 ## test: install and run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-test: sysdeps $(VENV)/.installed
+test: sysdeps node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) -m pytest tests -q
 
 ## test-postgres: the suite against the local PostgreSQL `test` database
-test-postgres: sysdeps $(VENV)/.installed
+test-postgres: sysdeps node_modules/.package-lock.json $(VENV)/.installed
 	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(PY) -m pytest tests -q
 
 ## lint: ruff and mypy with the settings in pyproject.toml

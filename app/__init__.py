@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.notifications.routes import blp as webhooks
     from app.orgs.routes import blp as orgs
     from app.pickups.routes import blp as pickups
+    from app.printing.routes import blp as printing
     from app.reports.routes import blp as reports
     from app.scans.routes import blp as scans
     from app.shipments.routes import blp as shipments
@@ -126,7 +127,7 @@ def _register_blueprints(app: Flask, api: Any) -> None:
     from app.tracking.routes import blp as tracking
 
     for blp in (accounts, units, orgs, shipments, fees, labels, webhooks, scans, delivery, tracking,
-                handovers, pickups, money, dispatch, reports):
+                handovers, pickups, money, dispatch, reports, printing):
         api.register_blueprint(blp)
     app.register_blueprint(health)
     app.register_blueprint(docs)

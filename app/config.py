@@ -99,4 +99,6 @@ def load_config() -> dict:
         # and X-Forwarded-Proto: how many to trust. 0 (serving directly): the headers are ignored.
         # Behind one proxy, set 1, or every citizen shares the proxy's tracking allowance.
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        # Network label printers (docs/printing.md): the whole exchange with one, at most 4.5 s.
+        "PRINTER_TIMEOUT_SECONDS": _float("PRINTER_TIMEOUT_SECONDS", 3.0),
     }

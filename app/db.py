@@ -77,5 +77,6 @@ def import_all_models() -> None:
     from app.notifications import models as _notifications  # noqa: F401
     from app.orgs import models as _orgs  # noqa: F401
     from app.pickups import models as _pickups  # noqa: F401
+    from app.printing import models as _printing  # noqa: F401
     from app.shipments import models as _shipments  # noqa: F401
     from app.tracking import models as _tracking  # noqa: F401

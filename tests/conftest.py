@@ -29,6 +29,8 @@ pytest_plugins = [
     "tests.support.replica_cluster",
     "tests.support.report_data",
     "tests.support.report_setup",
+    "tests.support.printer_listener",
+    "tests.support.zpl_tools",
 ]
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Thanh Hóa

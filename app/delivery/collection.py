@@ -17,6 +17,7 @@ from app.labels.records import FailedDeliveryNotice
 from app.labels.render_labels import render_notice
 from app.labels.services import office_info, shipment_docs, templates_dir
 from app.labels.values import address
+from app.labels.zpl import render_notice_zpl
 from app.orgs.models import Office
 from app.pagination import Page, decode_cursor, encode_cursor
 from app.shipments import lifecycle
@@ -96,6 +97,16 @@ def collection_of(shipment: Shipment, timeline: list[lifecycle.Step]) -> Collect
 
 def notice_pdf(actor: User, tracking_number: str) -> bytes:
     """The notice of the shipment's latest failed delivery, as the courier leaves it."""
+    return render_notice([notice_of(actor, tracking_number)], directory=templates_dir())
+
+
+def notice_zpl(actor: User, tracking_number: str) -> str:
+    """The same notice for a Zebra-type thermal printer (A6, 203 dpi)."""
+    return render_notice_zpl([notice_of(actor, tracking_number)], directory=templates_dir())
+
+
+def notice_of(actor: User, tracking_number: str) -> FailedDeliveryNotice:
+    """What the notice of the shipment's latest failed delivery says."""
     shipment = get_visible(actor, tracking_number)
     failed = [e for e in events_of(shipment) if e.event == Event.delivery_failed]
     if not failed:
@@ -105,12 +116,11 @@ def notice_pdf(actor: User, tracking_number: str) -> bytes:
     office = db.session.get(Office, event.office_id) if event.office_id else shipment.office
     courier = db.session.get(User, event.actor_id) if event.actor_id else None
     doc = shipment_docs([shipment])[0]
-    notice = FailedDeliveryNotice(
+    return FailedDeliveryNotice(
         tracking_number=shipment.tracking_number, tracking_url=doc.tracking_url,
         recipient_name=shipment.recipient_name, recipient_address=address(doc.recipient),
         attempt=len(failed), attempted_at=event.occurred_at, reason=event.reason or "",
         office=office_info(office or shipment.office),
         collect_by=collect_by(event.occurred_at.astimezone(clock.PROVINCE_TZ).date()),
         return_to=shipment.agency.name, courier_name=courier.full_name if courier else "")
-    return render_notice([notice], directory=templates_dir())
 

@@ -37,6 +37,19 @@ class Notice(MethodView):
         return file_response(body, f"{tracking_number.strip().upper()}-notice.pdf")
 
 
+@blp.route("/shipments/<tracking_number>/notice.zpl")
+class NoticeZpl(MethodView):
+    @blp.operation(*DELIVERERS)
+    @blp.doc(**file_doc("The notice of the latest failed delivery as ZPL, A6 at 203 dpi (docs/labels.md).",
+                        "text/plain", problems=(404,)))
+    def get(self, tracking_number: str) -> Response:
+        """The failed-delivery notice for a Zebra-type thermal printer: its text drawn as
+        graphics from the PDF's font, so it prints with the printer's factory fonts."""
+        body = collection.notice_zpl(current_user(), tracking_number)
+        return file_response(body, f"{tracking_number.strip().upper()}-notice.zpl", "text/plain",
+                             download=True)
+
+
 @blp.route("/returns/due")
 class ReturnsDue(MethodView):
     @blp.operation(*STAFF, query=schemas.CollectionQuery(), answer=schemas.CollectionPage)

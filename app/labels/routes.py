@@ -17,6 +17,9 @@ blp.cli.add_command(cli.check)
 PRINTERS = (Role.clerk, Role.supervisor, Role.agency)
 # Labels carry names, phones and addresses: app/headers.py keeps them out of caches.
 PDF_DOC = file_doc("The PDF.", problems=(404, 422))
+ZPL_DOC = file_doc("ZPL II for a 203 dpi Zebra-type printer: text as graphic fields (^GF), barcodes "
+                   "native (^BC, ^BQ); no printer font needed. One ^XA..^XZ per label.", "text/plain",
+                   problems=(404, 422))
 
 
 @blp.route("/shipments/<tracking_number>/label.pdf")
@@ -32,10 +35,9 @@ class Label(MethodView):
 @blp.route("/shipments/<tracking_number>/label.zpl")
 class LabelZpl(MethodView):
     @blp.operation(*PRINTERS, query=schemas.ZplQuery)
-    @blp.doc(**file_doc("ZPL II for a 203 dpi Zebra-type printer (UTF-8, ^CI28).", "text/plain",
-                        problems=(404, 422)))
+    @blp.doc(**ZPL_DOC)
     def get(self, args: dict, tracking_number: str) -> Response:
-        """A shipment's label as ZPL, from label_templates/<template>.zpl (`a6`)."""
+        """A shipment's label as ZPL, from the same template as its PDF (`a6`)."""
         body = services.label_zpl(current_user(), tracking_number, args["template"])
         filename = f"{tracking_number.strip().upper()}-{args['template']}.zpl"
         return file_response(body, filename, "text/plain", download=True)
@@ -62,3 +64,17 @@ class Labels(MethodView):
         """Up to 1,000 labels in one PDF, in the order given."""
         pdf = services.labels_pdf(current_user(), body["tracking_numbers"], body["template"])
         return file_response(pdf, f"labels-{len(body['tracking_numbers'])}-{body['template']}.pdf")
+
+
+@blp.route("/labels.zpl")
+class LabelsZpl(MethodView):
+    @blp.operation(*PRINTERS, body=schemas.ZplLabelsIn)
+    @blp.doc(description="Checked as `POST /labels` is (one 404 naming every number the caller may "
+                         "not see, 422 for a bad body or a sheet template) before anything is drawn.",
+             **ZPL_DOC)
+    def post(self, body: dict) -> Response:
+        """Up to 1,000 labels as one ZPL stream for a thermal printer, in the order given."""
+        numbers = body["tracking_numbers"]
+        text = services.labels_zpl(current_user(), numbers, body["template"])
+        return file_response(text, f"labels-{len(numbers)}-{body['template']}.zpl", "text/plain",
+                             download=True)

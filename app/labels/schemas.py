@@ -17,9 +17,13 @@ class LabelQuery(Schema):
                        "(four A6 labels on A4)."})
 
 
+ZPL_TEMPLATE = ("A single-label template of label_templates/ (`a6`: 100 × 150 mm at 203 dpi); "
+                "the ZPL has the same boxes as its PDF.")
+
+
 class ZplQuery(Schema):
-    template = fields.String(load_default="a6", validate=validate.Length(min=1, max=40), metadata={
-        "description": "A ZPL template of label_templates/ (`a6`: 100 × 150 mm at 203 dpi)."})
+    template = fields.String(load_default="a6", validate=validate.Length(min=1, max=40),
+                             metadata={"description": ZPL_TEMPLATE})
 
 
 class LabelsIn(Schema):
@@ -44,3 +48,8 @@ class LabelsIn(Schema):
     def _normalise(self, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
         data["tracking_numbers"] = [n.strip().upper() for n in data["tracking_numbers"]]
         return data
+
+
+class ZplLabelsIn(LabelsIn):
+    template = fields.String(load_default="a6", validate=validate.Length(min=1, max=40),
+                             metadata={"description": ZPL_TEMPLATE})

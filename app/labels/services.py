@@ -35,6 +35,12 @@ def labels_pdf(actor: User, tracking_numbers: Sequence[str], template: str) -> b
     """Labels for many shipments in one PDF, in the order given (a repeated number prints
     again). Nothing is drawn unless the caller may see every one of them."""
     require_label_template(template)
+    return render_labels(docs_in_order(actor, tracking_numbers), template, templates_dir())
+
+
+def docs_in_order(actor: User, tracking_numbers: Sequence[str]) -> list[ShipmentDoc]:
+    """Document records of the numbers in the order given (repeats kept), after one query;
+    a 404 names every number the caller may not see."""
     wanted = list(dict.fromkeys(tracking_numbers))
     rows = db.session.scalars(select(Shipment).where(
         Shipment.tracking_number.in_(wanted), visible_to(actor))).unique()
@@ -45,17 +51,31 @@ def labels_pdf(actor: User, tracking_numbers: Sequence[str], template: str) -> b
                        code="shipments_not_found", errors={"tracking_numbers": missing})
     docs = shipment_docs(list(found.values()))
     by_number = {d.tracking_number: d for d in docs}
-    return render_labels([by_number[n] for n in tracking_numbers], template, templates_dir())
+    return [by_number[n] for n in tracking_numbers]
 
 
 def label_zpl(actor: User, tracking_number: str, template: str) -> str:
-    try:
-        zpl.load(template, templates_dir())
-    except KeyError:
-        raise ValidationFailed("template", f"Unknown ZPL label template {template!r}; known: "
-                               f"{', '.join(zpl.names(templates_dir()))}.", code="unknown_template") from None
+    """A shipment's label as ZPL II (one ^XA..^XZ), from the same template as its PDF."""
+    require_zpl_template(template)
     shipment = get_visible(actor, tracking_number)
     return zpl.render_zpl(shipment_docs([shipment]), template, templates_dir())
+
+
+def labels_zpl(actor: User, tracking_numbers: Sequence[str], template: str) -> str:
+    """Many labels as one ZPL stream, one ^XA..^XZ per label in the order given, checked
+    as `labels_pdf` checks before anything is drawn."""
+    require_zpl_template(template)
+    return zpl.render_zpl(docs_in_order(actor, tracking_numbers), template, templates_dir())
+
+
+def require_zpl_template(name: str) -> None:
+    try:
+        zpl.load(name, templates_dir())
+    except KeyError:
+        known = ", ".join(zpl.names(templates_dir()))
+        raise ValidationFailed("template", f"Unknown ZPL label template {name!r} (sheets such as "
+                               f"a4x4 are for office printers); known: {known}.",
+                               code="unknown_template") from None
 
 
 def slip_pdf(actor: User, tracking_number: str) -> bytes:

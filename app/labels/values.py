@@ -90,7 +90,7 @@ def shipment_values(doc: ShipmentDoc) -> Values:
     fee = doc.fee or {}
     total = fee.get("total_vnd")
     documents = sum(d.count for d in doc.documents)
-    summary = "; ".join(f"{d.name} ({'bản chính' if d.original else 'bản sao'} ×{d.count})"
+    summary = "; ".join(f"{d.name} ({'bản chính' if d.original else 'bản sao'} × {d.count})"
                         for d in doc.documents)
     beneficiary = printed(Beneficiary(doc.beneficiary_category)) if doc.beneficiary_category else None
     return _nfc({

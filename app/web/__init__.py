@@ -33,7 +33,7 @@ def init_web(app: Flask) -> None:
     errors.init_app(app)
     session.init_app(app)
 
-    from app.web.admin import audit, orgs, policies, tariffs  # noqa: F401  (their pages join the admin blueprint)
+    from app.web.admin import audit, orgs, policies, printers, tariffs  # noqa: F401  (their pages join the admin blueprint)
     from app.web.admin.routes import bp as admin
     from app.web.agency import handovers, integrations, pickups, report, returns, shipments  # noqa: F401  (their pages join the agency blueprint)
     from app.web.agency.routes import bp as agency

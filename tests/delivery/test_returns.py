@@ -102,3 +102,15 @@ def test_the_notice_document(as_user, failed_monday, walk, clock, pdf):
 def test_no_notice_before_a_failed_delivery(as_user, problem, make_shipment):
     tn = make_shipment.number("agency")
     problem(as_user("clerk").get(f"{SHIPMENTS}/{tn}/notice.pdf"), 404, "no_notice")
+    problem(as_user("clerk").get(f"{SHIPMENTS}/{tn}/notice.zpl"), 404, "no_notice")
+
+
+def test_the_notice_for_a_thermal_printer(as_user, failed_monday, problem):
+    tn = failed_monday()
+    resp = as_user("courier").get(f"{SHIPMENTS}/{tn}/notice.zpl")
+    assert resp.status_code == 200 and resp.mimetype == "text/plain"
+    assert resp.headers["Content-Disposition"] == f'attachment; filename="{tn}-notice.zpl"'
+    body = resp.get_data(as_text=True)
+    assert body.startswith("^XA") and body.count("^XA") == body.count("^XZ") == 1
+    assert "^GFA" in body and tn in body  # the text as graphics; the number in the barcode's data
+    problem(as_user("agency").get(f"{SHIPMENTS}/{tn}/notice.zpl"), 403, "role_forbidden")

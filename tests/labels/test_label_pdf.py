@@ -164,22 +164,3 @@ def test_batch_needs_json(as_user, problem):
     resp = as_user("clerk").post("/api/v1/labels", data="tracking_numbers=HA000000015VN",
                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     problem(resp, 415)
-
-
-def test_zpl_label_for_thermal_printers(as_user, shipment_body, problem, make_shipment):
-    # Printer commands in a name stay data.
-    recipient = {**shipment_body()["recipient"], "name": "Nguyễn Văn Ất ^XZ~JR_"}
-    tn = make_shipment.number("clerk", collect_fee_vnd=30000, recipient=recipient)
-    resp = as_user("clerk").get(f"/api/v1/shipments/{tn}/label.zpl")
-    assert resp.status_code == 200 and resp.mimetype == "text/plain"
-    zpl = resp.get_data(as_text=True)
-    assert zpl.startswith("^XA") and zpl.rstrip().endswith("^XZ") and zpl.count("^XZ") == 1
-    assert "^CI28" in zpl
-    assert f"^BCN,128,N,N,N,A^FH^FD{tn}^FS" in zpl and "^BY3" in zpl
-    assert f"^BQN,2,4^FH^FDMA,{BASE}/t/{tn}^FS" in zpl
-    assert "^FDNguyễn Văn Ất _5EXZ_7EJR_5F^FS" in zpl
-    assert "LỆ PHÍ THU HỘ: 30.000 ₫" in zpl and "Phường Bỉm Sơn" in zpl
-    no_fee = make_shipment.number(collect_fee_vnd=0)
-    zpl = as_user("clerk").get(f"/api/v1/shipments/{no_fee}/label.zpl").get_data(as_text=True)
-    assert "LỆ PHÍ THU HỘ" not in zpl
-    problem(as_user("clerk").get(f"/api/v1/shipments/{tn}/label.zpl?template=a4x4"), 422, "unknown_template")

@@ -175,3 +175,34 @@ def test_admin_screenshots(page: Page, sign_in) -> None:
                        ("/admin/tariffs/new", "admin-tariff"), ("/admin/audit", "admin-audit")):
         page.goto(path)
         save(page, name)
+
+
+def test_printer_screenshots(page: Page, api, api_token, shipment_body, sign_in, printer_listener,
+                             dead_printers) -> None:
+    """An office's network printers (admin), and the counter's one-click print buttons with what
+    became of a label sent to each: taken by one printer, the other not answering."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, port in (("Quầy 1", printer_listener.port), ("Quầy 2", dead_printers.silent_port())):
+        resp = api("post", "/api/v1/offices/BC-BIMSON/printers", token=api_token("admin"),
+                   json={"name": name, "host": "127.0.0.1", "port": port})
+        assert resp.status_code == 201, resp.text
+        made.append(resp.json()["id"])
+    try:
+        sign_in(page, "admin")
+        page.goto("/admin/offices/BC-BIMSON/printers")
+        save(page, "admin-printers")
+
+        number = api("post", "/api/v1/shipments", token=api_token("clerk"),
+                     json=shipment_body()).json()["tracking_number"]
+        sign_in(page, "clerk")
+        page.goto(f"/counter/shipments/{number}")
+        page.get_by_role("button", name="In nhãn qua máy in Quầy 1").click()
+        expect(page.locator("#print-result [role=status]")).to_be_visible()
+        save(page, "shipment-printer-sent")
+        page.get_by_role("button", name="In nhãn qua máy in Quầy 2").click()
+        expect(page.locator("#print-result [role=alert]")).to_be_visible()
+        save(page, "shipment-printer-silent")
+    finally:
+        for printer_id in made:
+            api("delete", f"/api/v1/printers/{printer_id}", token=api_token("admin"))

@@ -46,7 +46,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 SECTION = Section(_l("Trang quản trị"), (
     Tab("admin.users", _l("Người dùng"), ("admin.new_user", "admin.create_user")),
     Tab("admin.offices", _l("Bưu cục"), ("admin.new_office", "admin.create_office", "admin.edit_office",
-                                         "admin.update_office")),
+                                         "admin.update_office", "admin.printers", "admin.add_printer",
+                                         "admin.edit_printer", "admin.update_printer")),
     Tab("admin.agencies", _l("Cơ quan"), ("admin.new_agency", "admin.create_agency", "admin.edit_agency",
                                           "admin.update_agency")),
     Tab("admin.tariffs", _l("Bảng giá cước"), ("admin.new_tariff", "admin.create_tariff")),

@@ -1,5 +1,6 @@
-"""One item at the counter: what it is and where it stands, its label and slip to print, the
-money taken for it, accepting it, and handing a result to its recipient at the counter.
+"""One item at the counter: what it is and where it stands, its label and slip to print (as PDF,
+or sent to the office's network printer: app/web/counter/printing.py), the money taken for it,
+accepting it, and handing a result to its recipient at the counter.
 
 Each action calls the service its API call uses (scans, payments, proof of delivery, labels)
 and comes back to the page (303), or shows the page again with what was refused."""
@@ -25,7 +26,7 @@ from app.money.schemas import PaymentIn
 from app.shipments import services as shipments
 from app.shipments.models import Service, Status
 from app.vocabulary import Beneficiary, Event, FailureReason
-from app.web.counter import intake, office, words
+from app.web.counter import intake, office, printing, words
 from app.web.counter.routes import COUNTER_STAFF, bp
 from app.web.forms import FORM_ERROR, body_from_form, field_errors, in_reader_language
 from app.web.session import current_staff, login_required
@@ -143,7 +144,8 @@ def _page(tracking_number: str, *, payment_errors: dict[str, str] | None = None,
         pod_values=pod_values or {"recipient_name": reading.recipient_name, "relationship": "self",
                                   "id_type": reading.recipient_id_type or "cccd"},
         pod_errors=pod_errors or {}, pod_note=pod_note, id_types=tuple(ID_PATTERNS),
-        methods=tuple(PaymentMethod), event=Event, reason=FailureReason, beneficiary=Beneficiary)
+        methods=tuple(PaymentMethod), event=Event, reason=FailureReason, beneficiary=Beneficiary,
+        printers=printing.printers_for(actor, shipment.office_id))
 
 
 def _payment_errors(messages: Any, kind: str) -> dict[str, str]:

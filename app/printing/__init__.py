@@ -1,0 +1,1 @@
+"""Network thermal printers an office registers, and sending a shipment's ZPL to one (issue 14)."""
