@@ -2,9 +2,11 @@
 HTTP receiver, every message received exactly once.
 
 Run from the repository root:  .venv/bin/python bench/outbox.py [--runs 3] [--messages 20000]
+                               [--batch 50] [--concurrency 8] [--profile]
 
 Makes a scratch database (hcc_outbox, dropped and made anew) and a receiver on 127.0.0.1: a
-threaded http.server in this process (HTTP/1.1, keep-alive) standing for both the SMS gateway
+threaded http.server in this process (HTTP/1.1, keep-alive, a listen backlog of 1024 as a real
+server has, for the workers' many connections opened at once) standing for both the SMS gateway
 (SMS_PROVIDER=http) and an agency's endpoint. The endpoint's webhook subscription is inserted
 directly in SQL, as subscriptions.check_url refuses loopback addresses in production; the
 workers run with WEBHOOK_ALLOW_HTTP=1. The messages are the app's own: return shipments with
@@ -14,7 +16,8 @@ item; they wait as a backlog left by scan batches (the messages of 100 items sha
 timestamp, as enqueue_for_events writes them).
 
 Each run, for 1, 2 and 4 workers: empty the outbox, start the workers (separate processes
-running the real `flask outbox run --poll-seconds 0.05`) and wait until they are idle, insert
+running the real `flask outbox run --batch B --concurrency C --poll-seconds 0.05`) and wait
+until they are idle, insert
 `--messages` messages in one transaction, due a moment after its commit, ANALYZE the table
 so the claims are planned for a backlog (`--stale-statistics` skips it: the planner then
 expects an empty queue, as it does in a large outbox table during a burst, and every claim
@@ -30,6 +33,10 @@ rates cost: CPU per message (workers, their PostgreSQL sessions, this process) r
 /proc, the connections opened to the receiver, and what the workers' database sessions were
 doing (pg_stat_activity sampled every 20 ms: lock waits, WAL flushes, idle while the worker
 sends). `--latency-ms` makes the receiver answer late, as a gateway across the internet.
+
+`--profile`: instead, one run of one worker, that worker under cProfile (wall time of its main
+thread: claims, settling, waiting for its sending threads; the threads' own HTTP time shows in
+the CPU figure, not in the profile), then its functions by cumulative and by own time.
 """
 from __future__ import annotations
 
@@ -130,18 +137,23 @@ def fill(app: Any, url: str, messages: list[dict[str, Any]], analyze: bool) -> f
     return max(due.timestamp(), time.time())
 
 
-def start_workers(url: str, receiver: Receiver, count: int, batch: int, logs: Path) -> list[subprocess.Popen]:
-    """`count` workers, idle and polling, each with its database connection open."""
+def start_workers(url: str, receiver: Receiver, count: int, batch: int, concurrency: int, logs: Path,
+                  profile: Path | None = None) -> list[subprocess.Popen]:
+    """`count` workers, idle and polling, each with its database connection open; with `profile`,
+    the first runs under cProfile and writes its profile there when it stops."""
     env = {**os.environ, **support.SECRETS, "DATABASE_URL": url, "HCC_ENV": "development",
            "SMS_PROVIDER": "http", "SMS_HTTP_URL": receiver.base + "/sms", "SMS_HTTP_TOKEN": SMS_TOKEN,
            "WEBHOOK_ALLOW_HTTP": "1", "PGAPPNAME": WORKER_APP}
     flask = str(support.REPO / ".venv" / "bin" / "flask")
     procs = []
     for n in range(count):
+        command = [flask, "--app", "wsgi", "outbox", "run", "--batch", str(batch),
+                   "--concurrency", str(concurrency), "--poll-seconds", "0.05"]
+        if profile is not None and n == 0:
+            command = [sys.executable, "-m", "cProfile", "-o", str(profile), *command]
         with open(logs / f"worker-{count}-{n}.log", "ab") as err:
-            procs.append(subprocess.Popen(
-                [flask, "--app", "wsgi", "outbox", "run", "--batch", str(batch), "--poll-seconds", "0.05"],
-                cwd=support.REPO, env=env, stdout=subprocess.PIPE, stderr=err))
+            procs.append(subprocess.Popen(command, cwd=support.REPO, env=env, stdout=subprocess.PIPE,
+                                          stderr=err))
     for proc in procs:
         line = proc.stdout.readline() if proc.stdout else b""
         if b"Outbox worker running" not in line:
@@ -336,15 +348,22 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000, help="per run and worker count")
     parser.add_argument("--most-workers", type=int, default=4, help="worker counts 1, 2, 4 … up to this")
     parser.add_argument("--batch", type=int, default=50, help="`flask outbox run --batch`")
+    parser.add_argument("--concurrency", type=int, default=8, help="`flask outbox run --concurrency`")
     parser.add_argument("--max-seconds", type=float, default=600, help="to drain the queue, per run")
     parser.add_argument("--latency-ms", type=float, default=0,
                         help="the receiver waits this long before answering, as a distant gateway")
     parser.add_argument("--stale-statistics", action="store_true",
                         help="no ANALYZE after the fill: the claims planned as for an empty queue")
     parser.add_argument("--no-baseline", action="store_true", help="skip the receiver's own capacity")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead: one run of one worker under cProfile, then where its time went")
+    parser.add_argument("--top", type=int, default=30, help="with --profile: functions listed")
     args = support.bounded(parser, runs=(1, 10), messages=(60, 200_000), most_workers=(1, 8),
-                           batch=(1, 1000), max_seconds=(10, 1800), latency_ms=(0, 2000))
+                           batch=(1, 1000), concurrency=(1, 64), max_seconds=(10, 1800),
+                           latency_ms=(0, 2000), top=(5, 200))
     counts = [k for k in (1, 2, 4, 8) if k <= args.most_workers]
+    if args.profile:
+        counts, args.runs, args.no_baseline = [1], 1, True
 
     receiver = Receiver(args.latency_ms / 1000)
     receiver.start()
@@ -355,7 +374,8 @@ def main() -> None:
     sms = sum(1 for m in messages if m["channel"].value == "sms")
     requests = baseline_requests(messages, secret)
     print(f"{len(messages):,} messages ({sms:,} SMS, {len(messages) - sms:,} webhooks) per run and worker "
-          f"count; workers {', '.join(map(str, counts))} with --batch {args.batch}; receiver {receiver.base}"
+          f"count; workers {', '.join(map(str, counts))} with --batch {args.batch} --concurrency "
+          f"{args.concurrency}; receiver {receiver.base}"
           + (f", answering after {args.latency_ms:g} ms" if args.latency_ms else ""))
 
     phases: dict[int, list[Phase]] = {k: [] for k in counts}
@@ -365,7 +385,8 @@ def main() -> None:
         for run in range(args.runs):
             line = []
             for k in counts:
-                phase = run_phase(app, url, receiver, messages, secret, k, args, logs)
+                profile = logs / "worker.prof" if args.profile else None
+                phase = run_phase(app, url, receiver, messages, secret, k, args, logs, profile)
                 phases[k].append(phase)
                 cell = f"{k} worker{'s' if k > 1 else ''} {phase.rate:,.0f} msg/s"
                 if not args.no_baseline:
@@ -380,6 +401,20 @@ def main() -> None:
     if troubled:
         print(f"worker logs with lost leases or errors in {logs}: {', '.join(troubled)}")
     report(phases, capacity, len(messages))
+    if args.profile:
+        print_profile(logs / "worker.prof", args.top, len(messages))
+
+
+def print_profile(path: Path, top: int, count: int) -> None:
+    """The worker's wall time (cProfile's clock) by function: cumulative, then own."""
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    total = max(cum for _, _, _, cum, _ in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"profile of the worker process ({path}; wall time, the drain and its idle polls; "
+          f"{total:.1f} s in all, {total * 1000 / count:.2f} ms per message):")
+    for key in ("cumulative", "tottime"):
+        stats.sort_stats(key).print_stats(top)
 
 
 @dataclass
@@ -391,12 +426,12 @@ class Phase:
 
 
 def run_phase(app: Any, url: str, receiver: Receiver, messages: list[dict[str, Any]], secret: str,
-              workers: int, args: argparse.Namespace, logs: Path) -> Phase:
+              workers: int, args: argparse.Namespace, logs: Path, profile: Path | None = None) -> Phase:
     """Start the workers, fill, drain, stop them, check exactly once."""
     receiver.take()
     receiver.take_connections()
     empty_outbox(url)
-    procs = start_workers(url, receiver, workers, args.batch, logs)
+    procs = start_workers(url, receiver, workers, args.batch, args.concurrency, logs, profile)
     backends = worker_backends(url)
     try:
         due_from = fill(app, url, messages, analyze=not args.stale_statistics)

@@ -23,9 +23,11 @@ def outbox_group() -> None:
               help="Messages claimed per cycle.")
 @click.option("--poll-seconds", default=2.0, show_default=True, type=click.FloatRange(0.05, 3600),
               help="Wait between cycles when nothing is due.")
-def outbox_run(once: bool, batch: int, poll_seconds: float) -> None:
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests in flight at once (threads, kept-alive connections).")
+def outbox_run(once: bool, batch: int, poll_seconds: float, concurrency: int) -> None:
     """Send due messages, with retries and backoff. Safe to run several at once.
-    SIGTERM or SIGINT stops it after the message in flight."""
+    SIGTERM or SIGINT stops it after the messages in flight."""
     from app.notifications.worker import OutboxWorker
 
     stop = threading.Event()
@@ -35,12 +37,13 @@ def outbox_run(once: bool, batch: int, poll_seconds: float) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    worker = OutboxWorker(batch=batch, stop=stop)
+    worker = OutboxWorker(batch=batch, concurrency=concurrency, stop=stop)
     try:
         if once:
             click.echo(f"Handled {worker.run_once()} due message(s).")
         else:
-            click.echo(f"Outbox worker running (batch {batch}, poll {poll_seconds}s).")
+            click.echo(f"Outbox worker running (batch {batch}, concurrency {concurrency}, "
+                       f"poll {poll_seconds}s).")
             worker.run(poll_seconds)
     finally:
         worker.close()

@@ -1,14 +1,15 @@
 """SMS adapters chosen by configuration (SMS_PROVIDER): `log` by default, `http` for a gateway."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
 from flask import Flask
 
+from app.notifications.http import PostFailed, describe, poster
 from app.privacy import mask_phone
 
 log = logging.getLogger(__name__)
@@ -56,22 +57,26 @@ class HttpSmsProvider:
     """POSTs {"to", "text", "reference"} as JSON with a bearer token; any 2xx is accepted.
 
     `to` is E.164 (+84…); `reference` is the outbox message id, for the gateway to
-    deduplicate a message the worker sends again after a crash.
+    deduplicate a message the worker sends again after a crash. Kept-alive connections
+    (app.notifications.http), shared by the worker's sending threads.
     """
 
     def __init__(self, url: str, token: str | None, timeout: float) -> None:
         self.url = url
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = httpx.Client(timeout=timeout, headers=headers, follow_redirects=False)
+        self._headers = {"Content-Type": "application/json"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        self._client = poster(timeout)
 
     def send(self, phone: str, text: str, *, reference: str) -> None:
         body = {"to": e164(phone), "text": text, "reference": reference}
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
-            response = self._client.post(self.url, json=body)
-        except httpx.HTTPError as exc:
-            raise SmsFailed(f"{type(exc).__name__}: {exc}") from exc
-        if not response.is_success:
-            raise SmsFailed(f"gateway answered HTTP {response.status_code}: {response.text[:200]}")
+            answer = self._client.post(self.url, data, self._headers)
+        except PostFailed as exc:
+            raise SmsFailed(describe(exc)) from exc
+        if not answer.is_success:
+            raise SmsFailed(f"gateway answered HTTP {answer.status}: {answer.text[:200]}")
 
     def close(self) -> None:
         self._client.close()

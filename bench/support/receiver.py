@@ -21,6 +21,13 @@ class Received:
     body: bytes
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 overflows when several workers open their kept-alive
+    # connections at once (each sends `--concurrency` requests in flight): the kernel then drops
+    # or resets connections, which a real gateway's server (backlog 511 and more) would not.
+    request_queue_size = 1024
+
+
 class Receiver:
     """Everything posted to it, kept in arrival order; answers 200, after `latency` seconds."""
 
@@ -51,7 +58,7 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server = Server(("127.0.0.1", free_port()), Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -117,13 +117,18 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A real HTTP server on 127.0.0.1 that records what it receives."""
+    """A real HTTP/1.1 server on 127.0.0.1 (keep-alive) that records what it receives; `statuses`
+    answers some paths otherwise than `status`."""
 
     url: str = ""
     status: int = 200
+    statuses: dict[str, int] = field(default_factory=dict)
     delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    most_in_flight: int = 0  # requests being answered at once, at most
+    connections: set[int] = field(default_factory=set)  # client ports: one per connection
 
     def received(self, path: str | None = None) -> list[Received]:
         with self.lock:
@@ -135,13 +140,20 @@ def receiver() -> Iterator[Receiver]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with state.lock:
+                state.in_flight += 1
+                state.most_in_flight = max(state.most_in_flight, state.in_flight)
+                state.connections.add(self.client_address[1])
             if state.delay:
                 time.sleep(state.delay)
             with state.lock:
+                state.in_flight -= 1
                 state.requests.append(Received(self.path, dict(self.headers), body))
-            self.send_response(state.status)
+            self.send_response(state.statuses.get(self.path, state.status))
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
@@ -149,7 +161,7 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 256})(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
