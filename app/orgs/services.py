@@ -66,7 +66,7 @@ def create_agency(actor: User | None, *, code: str, name: str, unit_code: str,
 
 def update_office(actor: User, code: str, changes: Mapping[str, Any]) -> Office:
     """Edit an office's name, address, phone and opening hours."""
-    return _edited(actor, "office", _office(code), changes, OFFICE_EDITABLE)
+    return _edited(actor, "office", office_named(code), changes, OFFICE_EDITABLE)
 
 
 def update_agency(actor: User, code: str, changes: Mapping[str, Any]) -> Agency:
@@ -110,7 +110,8 @@ def _edited(actor: User, kind: str, place: Place, changes: Mapping[str, Any],
     return place
 
 
-def _office(code: str) -> Office:
+def office_named(code: str) -> Office:
+    """The office with this code; 404 office_not_found when there is none."""
     office = office_by_code(code)
     if office is None:
         raise NotFound(f"No office {code!r}.", code="office_not_found")

@@ -37,8 +37,7 @@ from app.delivery import collection
 from app.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
 from app.labels import services as labels
-from app.orgs.models import Office
-from app.orgs.services import office_by_code
+from app.orgs.services import office_named
 from app.printing.models import RAW_PORT, Printer
 from app.shipments import services as shipments
 
@@ -76,7 +75,7 @@ DOCUMENTS: dict[str, Callable[[User, str], bytes]] = {"label": _label, "notice":
 # --- the printers ---------------------------------------------------------------------------
 
 def list_for_office(actor: User, office_code: str, *, active_only: bool = False) -> list[Printer]:
-    office = _office(office_code)
+    office = office_named(office_code)
     if actor.role not in (Role.admin, Role.supervisor) and actor.office_id != office.id:
         raise Forbidden("Clerks see their own office's printers.", code="other_office")
     return _of_office(office.id, active_only=active_only)
@@ -98,7 +97,7 @@ def get(actor: User, printer_id: int) -> Printer:
 
 
 def register(actor: User, office_code: str, *, name: str, host: str, port: int = RAW_PORT) -> Printer:
-    office = _office(office_code)
+    office = office_named(office_code)
     if not _may_manage(actor, office.id):
         raise Forbidden("Admins manage printers; supervisors those of their own office.",
                         code="other_office")
@@ -343,13 +342,6 @@ def _managed(actor: User, printer_id: int) -> Printer:
         raise Forbidden("Admins manage printers; supervisors those of their own office.",
                         code="other_office")
     return printer
-
-
-def _office(code: str) -> Office:
-    office = office_by_code(code)
-    if office is None:
-        raise NotFound(f"No office {code!r}.", code="office_not_found")
-    return office
 
 
 def _of_office(office_id: int, *, active_only: bool) -> list[Printer]:
