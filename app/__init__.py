@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import clock
     from app.db import import_all_models
-    from app.extensions import api, db, limiter
+    from app.extensions import api, counters, db
 
     import_all_models()
     app.extensions["hcc.clock"] = config.get("CLOCK_OBJECT") if config and config.get("CLOCK_OBJECT") \
@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     keep_in_step(db.sessions)
     register_converters(app)
     _trust_proxies(app)
-    limiter.init_app(app)
+    counters.init_app(app)
     api.init_app(app, spec_kwargs=_spec_kwargs())
     _register_blueprints(app, api)
 

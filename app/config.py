@@ -63,16 +63,12 @@ def load_config() -> dict:
         "DELIVERY_PHOTO_MAX_BYTES": _int("DELIVERY_PHOTO_MAX_BYTES", 1024 * 1024),
         # Public tracking: requests per minute per client address (0: no limit).
         "TRACKING_RATE_LIMIT_PER_MINUTE": _int("TRACKING_RATE_LIMIT_PER_MINUTE", 60),
-        # Rate limits (Flask-Limiter): memory:// counts per process; redis://host:6379/N
-        # shares the counts between workers and machines.
+        # Where the tracking allowance and sign-in failures are counted (the limits library):
+        # memory:// per process; redis://host:6379/N shared between workers and machines.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_STRATEGY": "moving-window",
-        "RATELIMIT_HEADERS_ENABLED": True,
-        "RATELIMIT_KEY_PREFIX": "hcc",
         # Storage errors arrive as limits.errors.StorageError; while Redis does not answer,
-        # each process counts in its own memory instead of failing the request.
+        # each process counts in its own memory instead of failing the request (app.counters).
         "RATELIMIT_STORAGE_OPTIONS": {"wrap_exceptions": True},
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Sign-in throttling (docs/accounts.md): failures allowed per window, by account from
         # one address, by address, and by account from addresses it never signed in from.
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),

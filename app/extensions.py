@@ -8,8 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits.storage import Storage, storage_from_string
 from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -181,7 +180,32 @@ def make_replica_engine(url: str, connect_timeout: int) -> Engine:
                          hide_parameters=True, isolation_level="AUTOCOMMIT", connect_args=connect_args)
 
 
+class Counters:
+    """Where the app counts allowances (app.counters: public tracking, sign-in failures), with
+    the limits library: RATELIMIT_STORAGE_URI — memory:// per process, or redis://… shared by
+    every worker and app server. No per-request hook: only the views that count pay for it."""
+
+    def __init__(self) -> None:
+        self._storage: Storage | None = None
+
+    def init_app(self, app: Flask) -> None:
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"],
+                                      **app.config["RATELIMIT_STORAGE_OPTIONS"])
+        if not isinstance(storage, Storage):  # an async:// scheme: the app is synchronous
+            raise ValueError("RATELIMIT_STORAGE_URI must name a synchronous storage (memory://, redis://)")
+        self._storage = storage
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            raise RuntimeError("counters.init_app(app) was not called")
+        return self._storage
+
+    def reset(self) -> None:
+        """Every allowance full again (tests)."""
+        self.storage.reset()
+
+
 db = Database()
 api = ProblemApi()
-# Storage, strategy and headers come from the RATELIMIT_* settings (app/config.py).
-limiter = Limiter(get_remote_address)
+counters = Counters()

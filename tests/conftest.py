@@ -96,9 +96,9 @@ def app(database_url: str, clock: FixedClock, tmp_path_factory: pytest.TempPathF
 @pytest.fixture(autouse=True)
 def _fresh_limits(app: Flask) -> None:
     """Every test starts with full rate-limit and sign-in allowances (all from 127.0.0.1)."""
-    from app.extensions import limiter
+    from app.extensions import counters
 
-    limiter.reset()
+    counters.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Sign-in throttling: failed passwords counted in the rate limiter's storage (memory, or Redis
+"""Sign-in throttling: failed passwords counted in the counters' storage (memory, or Redis
 shared by every worker), in moving windows so no lock outlasts LOGIN_WINDOW_SECONDS.
 
 - account from one address: LOGIN_FAILURES_PER_ACCOUNT_ADDRESS failures in a row, then 429;

@@ -1,11 +1,11 @@
 """The public tracking allowance: TRACKING_RATE_LIMIT_PER_MINUTE lookups per client address and
 clock minute, shared by the API and the /t/ page (0: no limit).
 
-Counted with the limits library in the rate limiter's storage — memory per process, or Redis
-shared by every app server — as sign-in failures are (app.accounts.throttle), and in the view
-itself rather than through Flask-Limiter's decorator: one counter increment per lookup on the
-hottest public path (bench/tracking.py measures it). Fixed windows: an increment, where a
-moving window keeps a timestamp per lookup.
+Counted with the limits library in the counters' storage (app.extensions.Counters) — memory
+per process, or Redis shared by every app server — as sign-in failures are
+(app.accounts.throttle): one counter increment per lookup, in the view, on the hottest public
+path (bench/tracking.py measures it). Fixed windows: an increment, where a moving window keeps
+a timestamp per lookup.
 """
 from __future__ import annotations
 

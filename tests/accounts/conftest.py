@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
-from app.extensions import db, limiter
+from app.extensions import counters, db
 
 TOKENS = "/api/v1/auth/tokens"
 REDIS_URL = "redis://127.0.0.1:6379/13"  # this suite's own database, flushed before and after
@@ -54,12 +54,12 @@ def audited() -> Callable[[str], list[AuditEntry]]:
 
 @pytest.fixture
 def limits_stored_at(app: Flask) -> Iterator[Callable[[str], None]]:
-    """limits_stored_at("redis://…") binds the limiter as RATELIMIT_STORAGE_URI would; memory after."""
+    """limits_stored_at("redis://…") binds the counters as RATELIMIT_STORAGE_URI would; memory after."""
     default = app.config["RATELIMIT_STORAGE_URI"]
 
     def bind(uri: str) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = uri
-        limiter.init_app(app)
+        counters.init_app(app)
 
     yield bind
     bind(default)
@@ -68,7 +68,7 @@ def limits_stored_at(app: Flask) -> Iterator[Callable[[str], None]]:
 
 @pytest.fixture
 def redis_limits(limits_stored_at: Callable[[str], None]) -> Iterator[Any]:
-    """The limiter counting in this suite's own (flushed) Redis database; the client to look in."""
+    """The counters in this suite's own (flushed) Redis database; the client to look in."""
     import redis
 
     server = redis.Redis.from_url(REDIS_URL)
