@@ -97,16 +97,19 @@ def _refused() -> ValidationFailed:
 
 
 def keyset(stmt: Select[Any], key: Sequence[InstrumentedAttribute[Any]], args: Mapping[str, Any], *,
-           descending: bool = False, shape: Sequence[Shape] | None = None) -> Page[Any]:
-    """One page of `stmt` ordered by `key` (unique), after args["cursor"], of args["limit"] rows."""
+           descending: bool = False, shape: Sequence[Shape] | None = None,
+           rows: bool = False) -> Page[Any]:
+    """One page of `stmt` ordered by `key` (unique), after args["cursor"], of args["limit"] rows:
+    its entities, or with `rows` its result rows (which must hold the key's columns by name)."""
     limit, cursor = args["limit"], args.get("cursor")
     position = tuple_(*key)
     if cursor:
         after = tuple_(*decode_cursor(cursor, *(shape or [c.type.python_type for c in key])))
         stmt = stmt.where(position < after if descending else position > after)
     order = [c.desc() if descending else c for c in key]
-    rows = list(db.session.scalars(stmt.order_by(*order).limit(limit + 1)).unique())
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], encode_cursor(*(getattr(last, c.key) for c in key)))
+    stmt = stmt.order_by(*order).limit(limit + 1)
+    found = list(db.session.execute(stmt).all() if rows else db.session.scalars(stmt).unique())
+    if len(found) <= limit:
+        return Page(found, None)
+    last = found[limit - 1]
+    return Page(found[:limit], encode_cursor(*(getattr(last, c.key) for c in key)))

@@ -11,7 +11,8 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -257,12 +258,18 @@ def _revoke_tokens(user: User, kind: TokenKind | None = None, *where: Any) -> in
     return result.rowcount  # type: ignore[attr-defined]
 
 
+# Every signed request reads its credential: one statement, built once (no per-request compiling),
+# the checks in SQL, and of the user's links only the agency, which role scoping reads (app.access);
+# the user's office and the agency's office load when something reads them.
+_LIVE_TOKEN = (
+    select(ApiToken).join(ApiToken.user)
+    .options(contains_eager(ApiToken.user).options(
+        joinedload(User.agency).lazyload(Agency.office), lazyload(User.office)))
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+           User.active, or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+
+
 def token_for(secret: str) -> ApiToken | None:
-    """The live credential behind a bearer secret, for an active user."""
-    record = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
-    if record is None or record.revoked_at is not None or not record.user.active:
-        return None
-    if record.expires_at is not None and record.expires_at <= clock.now():
-        return None
-    return record
+    """The live credential behind a bearer secret, for an active user: not revoked, not expired.
+    Read from the database on every request, so a revocation or deactivation counts at once."""
+    return db.session.scalar(_LIVE_TOKEN, {"token_hash": hash_secret(secret), "now": clock.now()})

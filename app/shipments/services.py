@@ -23,7 +23,7 @@ from app.orgs.models import Agency, Office
 from app.orgs.services import office_by_code
 from app.pagination import Page, keyset
 from app.privacy import id_number_hash
-from app.shipments import lifecycle, s10
+from app.shipments import lifecycle, reads, s10
 from app.shipments.models import (
     DEAD_STATUSES,
     SerialCounter,
@@ -220,15 +220,16 @@ def read(actor: User, tracking_number: str) -> Reading:
 
 
 def search(actor: User, args: dict[str, Any]) -> Page:
-    stmt = select(Shipment).where(visible_to(actor))
+    """A page of summary rows (app.shipments.reads: what ShipmentSummaryOut shows), newest first."""
+    stmt = reads.summaries(visible_to(actor))
     if args.get("status"):
         stmt = stmt.where(Shipment.status == args["status"])
     if args.get("service"):
         stmt = stmt.where(Shipment.service == args["service"])
     if args.get("agency"):
-        stmt = stmt.join(Agency, Shipment.agency_id == Agency.id).where(Agency.code == args["agency"])
+        stmt = stmt.where(Agency.code == args["agency"])
     if args.get("office"):
-        stmt = stmt.join(Office, Shipment.office_id == Office.id).where(Office.code == args["office"])
+        stmt = stmt.where(Office.code == args["office"])
     if args.get("dossier_code"):
         stmt = stmt.where(Shipment.dossier_code == args["dossier_code"])
     if args.get("created_from"):
@@ -237,7 +238,7 @@ def search(actor: User, args: dict[str, Any]) -> Page:
         stmt = stmt.where(Shipment.created_at < _province_midnight(args["created_to"] + timedelta(days=1)))
     if args.get("q"):
         stmt = stmt.where(_matching(args["q"]))
-    page = keyset(stmt, [Shipment.id], args, descending=True)
+    page = keyset(stmt, [Shipment.id], args, descending=True, rows=True)
     return Page([as_seen_by(actor, s) for s in page.items], page.next_cursor)
 
 
