@@ -1,4 +1,5 @@
-"""Batch label PDF throughput (SPEC §11: ≥ 600 labels/s, ≤ 4 KiB per label, 2 cores).
+"""Batch label PDF throughput (SPEC §11: ≥ 600 labels/s, ≤ 4 KiB per label, 2 cores), and the
+same labels as ZPL for thermal printers beside it (issue 14: bytes and server time per label).
 
 Run from the repository root:  .venv/bin/python bench/labels.py [--labels 1000] [--template a6]
 
@@ -6,7 +7,9 @@ Builds N distinct shipments in memory (ORM objects that never touch a database: 
 phones, addresses in Thanh Hóa's communes, documents, fees, S10 numbers), then times what
 POST /api/v1/labels does once the shipments are loaded: `app.labels.services.shipment_doc`
 for each and one `render_labels` call into a single PDF. A warm-up pass first registers the
-fonts and reads the template, as a running server would have done.
+fonts and reads the template, as a running server would have done. Then the same shipments
+through `app.labels.zpl.render_zpl` (POST /api/v1/labels.zpl: text as Z64 graphic fields, and
+with ZPL's ASCII compression for printers without Z64), with the PDF's figures as the baseline.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -92,6 +96,20 @@ def render(rows: list[Shipment], template: str) -> bytes:
     return render_labels([shipment_doc(s, provinces, BASE_URL) for s in rows], template)
 
 
+def render_zpl(rows: list[Shipment], template: str, compression: str) -> bytes:
+    from app.labels import zpl
+
+    provinces = {"38": "Thanh Hóa"}
+    docs = [shipment_doc(s, provinces, BASE_URL) for s in rows]
+    return zpl.render_zpl(docs, template, compression=compression).encode()
+
+
+def timed(work: Any) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = work()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, default=1000)
@@ -113,6 +131,18 @@ def main() -> None:
     print(f"labels/s        {rate:8.0f}   (target ≥ 600)  {'ok' if rate >= 600 else 'BELOW TARGET'}")
     verdict = "ok" if per_label <= 4096 else "ABOVE TARGET"
     print(f"bytes/label     {per_label:8.0f}   (target ≤ 4096) {verdict}")
+    if args.template != "a6":
+        return
+    print("\nthe same labels as ZPL (one ^XA…^XZ each), beside the PDF:")
+    print(f"{'':28}{'bytes/label':>12}{'ms/label':>10}{'CPU ms/label':>14}")
+    print(f"{'PDF (baseline)':28}{per_label:12,.0f}{wall * 1000 / args.labels:10.2f}"
+          f"{cpu * 1000 / args.labels:14.2f}")
+    for compression in ("z64", "ascii"):
+        render_zpl(rows[:20], args.template, compression)  # warm-up
+        zpl, z_wall, z_cpu = timed(lambda c=compression: render_zpl(rows, args.template, c))
+        label = f"ZPL, text as ^GF ({compression})"
+        print(f"{label:28}{len(zpl) / args.labels:12,.0f}{z_wall * 1000 / args.labels:10.2f}"
+              f"{z_cpu * 1000 / args.labels:14.2f}")
 
 
 if __name__ == "__main__":
