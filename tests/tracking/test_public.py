@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+
+import pytest
 
 SHIPMENTS = "/api/v1/shipments"
 TRACK = "/api/v1/track"
@@ -260,3 +263,28 @@ def test_a_scan_batch_stores_the_answers_render_makes_from_the_tables(as_user, c
     stored = dict(db.session.execute(select(PublicAnswer.shipment_id, PublicAnswer.body)
                                      .where(PublicAnswer.shipment_id.in_(ids))).tuples().all())
     assert stored == {row["shipment_id"]: row["body"] for row in services.render(ids)}
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_under_a_lookup_costs_that_lookup_only(committed_run, client, shipment_body,
+                                                                      problem, monkeypatch):
+    """The stored answer is read with the driver directly (app.tracking.services._stored): a
+    connection the server dropped answers 503 database_unavailable once and leaves the pool."""
+    from sqlalchemy import text
+
+    from app import extensions
+
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 3600.0)  # no ping would catch it
+    agency, auth = committed_run.client("agency")
+    body = shipment_body(dossier=committed_run.dossier("dropped"))
+    tn = agency.post(SHIPMENTS, json=body, headers=auth).get_json()["tracking_number"]
+    assert client.get(f"{TRACK}/{tn}").status_code == 200
+    other = extensions.make_engine(os.environ["DATABASE_URL"])
+    with other.connect() as conn:
+        dropped = conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND query LIKE 'SELECT body FROM public_answers%'")).all()
+    other.dispose()
+    assert dropped
+    problem(client.get(f"{TRACK}/{tn}"), 503, "database_unavailable")
+    assert client.get(f"{TRACK}/{tn}").get_json()["tracking_number"] == tn
