@@ -117,7 +117,7 @@ class OutboxWorker:
         self.lease = timedelta(seconds=60 + batch * max(timeout, config["SMS_HTTP_TIMEOUT_SECONDS"]))
         self.sms = sms or sms_provider(app)
         # Shared by the sending threads: a kept-alive connection per request in flight to a host.
-        self.http: Poster = poster(timeout, {"User-Agent": USER_AGENT})
+        self.http: Poster = poster(timeout, {"User-Agent": USER_AGENT}, maxsize=self.concurrency)
         self.rng = rng or random.Random()
         self.stop = stop or threading.Event()
         self._pool: ThreadPoolExecutor | None = None

@@ -47,7 +47,8 @@ def test_the_flat_load_answers_as_the_schema_does(value):
 
 
 WELL_FORMED = st.fixed_dictionaries({
-    "id": st.uuids().map(str), "tracking_number": st.sampled_from(["EE471108151FR", "hb000000019vn", "x" * 20]),
+    "id": st.uuids().map(str),
+    "tracking_number": st.sampled_from(["EE471108151FR", "hb000000019vn", "x" * 20]),
     "event": st.sampled_from(["accepted", "arrived", "delivery_failed", "delivered"]),
     "occurred_at": st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
 }, optional={
