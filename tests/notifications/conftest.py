@@ -153,7 +153,11 @@ def receiver() -> Iterator[Receiver]:
             with state.lock:
                 state.in_flight -= 1
                 state.requests.append(Received(self.path, dict(self.headers), body))
-            self.send_response(state.statuses.get(self.path, state.status))
+            status = state.statuses.get(self.path, state.status)
+            self.send_response(status)
+            if status == 204:  # no body, and no Content-Length (RFC 9110 §15.3.5)
+                self.end_headers()
+                return
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
