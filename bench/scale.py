@@ -654,7 +654,8 @@ def print_table(sizes: list[int], columns: list[dict[str, Any]]) -> None:
     width = max(len(x) for x in labels) + 2
     print("\np50 / p95 in ms, in process (Flask test client); the machine's load shows in them;"
           "\nwith --runs, medians of the runs' p50 and p95, and the p50s' min–max in brackets")
-    print("what".ljust(width) + "".join(h.rjust(18) for h in heads) + "   target (p50)")
+    cell_width = 34 if len(columns[0]["runs"]) > 1 else 18
+    print("what".ljust(width) + "".join(h.rjust(cell_width) for h in heads) + "   target (p50)")
     for label in labels:
         kind = columns[0]["rows"][label][0]
         cells = []
@@ -664,11 +665,11 @@ def print_table(sizes: list[int], columns: list[dict[str, Any]]) -> None:
             cell = f"{statistics.median(p50s):.2f} / {statistics.median(p95s):.2f}"
             if len(p50s) > 1:
                 cell += f" ({p50s[0]:.2f}–{p50s[-1]:.2f})"
-            cells.append(cell.rjust(30 if len(p50s) > 1 else 18))
+            cells.append(cell.rjust(cell_width))
         target = f"≤ {TARGETS[kind]:g} ms" if kind else "listed"
         print(label.ljust(width) + "".join(cells) + f"   {target}")
     for key, label in (("fill", "fill time"), ("size", "database size")):
-        print(label.ljust(width) + "".join(str(c[key]).rjust(18) for c in columns))
+        print(label.ljust(width) + "".join(str(c[key]).rjust(cell_width) for c in columns))
     for n, column in zip(sizes, columns, strict=True):
         print(f"{n:,} shipments: {column['spread']}")
     if len(sizes) > 1:
