@@ -52,6 +52,7 @@ class Shipment(Base):
         # (migration 0008; bench/scale.py).
         Index("ix_shipments_agency_id_id", "agency_id", "id"),
         Index("ix_shipments_office_id_id", "office_id", "id"),
+        Index("ix_shipments_status_id", "status", "id"),  # lists by status (migration 0011)
         Index("ix_shipments_due_date", "due_date"),
         Index("ix_shipments_policy_accepted_on", "policy_code", "accepted_on",
               postgresql_where=text("policy_code IS NOT NULL"), sqlite_where=text("policy_code IS NOT NULL")),
@@ -60,7 +61,7 @@ class Shipment(Base):
     id: Mapped[intpk]
     tracking_number: Mapped[str] = mapped_column(String(13), unique=True)
     service: Mapped[Service]
-    status: Mapped[Status] = mapped_column(index=True)
+    status: Mapped[Status]
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     procedure_name: Mapped[str | None] = mapped_column(String(300))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
