@@ -87,7 +87,7 @@ def quick_load(value: Any) -> dict[str, Any] | None:
         return None
     scan_id, number, event = value.get("id"), value.get("tracking_number"), value.get("event")
     if not (type(scan_id) is str and _UUID.fullmatch(scan_id) and type(number) is str
-            and 1 <= len(number) <= 20 and event in _EVENTS and type(event) is str):
+            and 1 <= len(number) <= 20 and type(event) is str and event in _EVENTS):
         return None
     occurred_at = _moment(value.get("occurred_at"))
     device_time = value.get("device_time")

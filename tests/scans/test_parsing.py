@@ -79,6 +79,13 @@ def test_a_phones_scan_takes_the_direct_path():
     assert quick_load({k: scan[k] for k in ("id", "tracking_number", "event", "occurred_at")}) is not None
 
 
+@pytest.mark.parametrize("event", [{"a": 1}, ["accepted"], None, 3])
+def test_an_event_of_another_json_type_steps_aside(event):
+    scan = {"id": "5b0c1f4e-8a3d-4c1e-9a57-2f9d0c1b7e21", "tracking_number": "EE471108151FR",
+            "event": event, "occurred_at": "2026-12-01T08:15:30+07:00"}
+    assert quick_load(scan) is None  # the fields then refuse it, with their message
+
+
 def test_a_schema_with_hooks_or_nesting_is_refused():
     class Hooked(Schema):
         name = fields.String()
