@@ -63,6 +63,16 @@ class Base(DeclarativeBase):
     }
 
 
+def assign(obj: Any, changes: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Set those of `fields` that `changes` gives and that differ on `obj`; returns them (for the
+    audit entry of an edit)."""
+    changed = {name: changes[name] for name in fields
+               if name in changes and changes[name] != getattr(obj, name)}
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    return changed
+
+
 def import_all_models() -> None:
     """Register every feature's models on Base.metadata (Alembic and tests need all)."""
     from app.accounts import models as _accounts  # noqa: F401

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.audit.services import record as audit
+from app.db import assign
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.geo.services import require_commune
@@ -99,11 +100,7 @@ def staff_counts() -> tuple[dict[int, int], dict[int, int]]:
 def _edited(actor: User, kind: str, place: Place, changes: Mapping[str, Any],
             editable: tuple[str, ...]) -> Place:
     """Set the editable fields given; those that changed are audited as `kind`.update."""
-    detail = {}
-    for name in editable:
-        if name in changes and changes[name] != getattr(place, name):
-            setattr(place, name, changes[name])
-            detail[name] = changes[name]
+    detail = assign(place, changes, editable)
     if detail:
         db.session.flush()
         audit(actor, f"{kind}.update", kind, place.id, {"code": place.code, **detail})

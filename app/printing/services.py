@@ -33,6 +33,7 @@ from sqlalchemy import select
 from app import clock
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
+from app.db import assign
 from app.delivery import collection
 from app.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
@@ -122,11 +123,7 @@ def update(actor: User, printer_id: int, changes: Mapping[str, Any]) -> Printer:
         changes = {**changes, "port": valid_port(changes["port"])}
     if "name" in changes and changes["name"] != printer.name:
         _name_free(printer.office_id, changes["name"])
-    detail = {}
-    for field in EDITABLE:
-        if field in changes and changes[field] != getattr(printer, field):
-            setattr(printer, field, changes[field])
-            detail[field] = changes[field]
+    detail = assign(printer, changes, EDITABLE)
     if detail:
         printer.updated_at = clock.now()
         db.session.flush()
