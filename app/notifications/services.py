@@ -43,29 +43,43 @@ def enqueue_for_event(shipment: Shipment, event: TrackingEvent) -> None:
 
 
 def enqueue_for_events(recorded: list[tuple[Shipment, Any]]) -> None:
-    """The same for a batch of (shipment, event row) pairs, in one statement."""
+    """The same for a batch of (shipment, event row) pairs, in one statement (each agency's
+    subscriptions taken once: a batch's events are mostly of a few agencies)."""
     now = clock.now()
-    insert_rows(OutboxMessage.__table__, [m for shipment, event in recorded
-                                          for m in messages_for(shipment, event, now)])
+    subscriptions: dict[int, list[_Subscription]] = {}
+    messages = []
+    for shipment, event in recorded:
+        agency_id = shipment.agency_id
+        if agency_id not in subscriptions:
+            subscriptions[agency_id] = _subscriptions_of(agency_id)
+        messages += _messages(shipment, event, now, subscriptions[agency_id])
+    insert_rows(OutboxMessage.__table__, messages)
 
 
 def messages_for(shipment: Shipment, event: TrackingEvent, now: datetime) -> list[dict[str, Any]]:
     """The outbox rows an event causes: the citizen's SMS, if it sends one, and its webhooks."""
+    return _messages(shipment, event, now, _subscriptions_of(shipment.agency_id))
+
+
+def _messages(shipment: Shipment, event: TrackingEvent, now: datetime,
+              subscriptions: list[_Subscription]) -> list[dict[str, Any]]:
+    sms = _citizen_sms(shipment, event)
+    wanted = [s for s in subscriptions if s.wants(event.event)]
+    if sms is None and not wanted:
+        return []
     messages = []
     pending = {"status": OutboxStatus.pending, "attempts": 0, "created_at": now, "next_attempt_at": now,
                "shipment_id": shipment.id, "event_id": event.id}
-    sms = _citizen_sms(shipment, event)
     if sms is not None:
         phone, template, text = sms
         messages.append({**pending, "channel": Channel.sms, "topic": f"shipment.{event.event}",
                          "phone": phone, "subscription_id": None,
                          "payload": {"template": template, "text": text,
                                      "tracking_number": shipment.tracking_number}})
-    subscriptions = [s for s in _subscriptions_of(shipment.agency_id) if s.wants(event.event)]
-    if subscriptions:
+    if wanted:
         body = webhook_body(shipment, event)
         messages.extend({**pending, "channel": Channel.webhook, "topic": body["type"], "phone": None,
-                         "subscription_id": s.id, "payload": body} for s in subscriptions)
+                         "subscription_id": s.id, "payload": body} for s in wanted)
     return messages
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from app.accounts.auth import current_user
+from app.accounts.auth import current_caller
 from app.accounts.models import Role
 from app.api import ApiBlueprint
 from app.scans import schemas, services
@@ -20,4 +20,4 @@ class Scans(MethodView):
         `duplicate`; a bad scan is `rejected` with a code and does not affect the others. A rejected
         scan leaves no trace, so it may be sent again (e.g. once the scan it should follow is in).
         Couriers and clerks scan their office's items and those assigned to them."""
-        return services.ingest(current_user(), body["scans"])
+        return services.ingest(current_caller(), body["scans"])

@@ -143,10 +143,19 @@ class ScanResultOut(Schema):
     error = fields.Nested(ScanErrorOut, metadata={"description": "Only when rejected."})
 
 
+class ScanResults(fields.List):
+    """The results as app.scans.services.ingest makes them, each already in ScanResultOut's shape
+    (plain strings; `error` only when rejected): passed through as they are, not dumped field by
+    field for each of up to 1,000 scans. The inner schema still documents them."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
 class ScanBatchOut(Schema):
     """Dumped from the list of results, with a count of each kind."""
 
-    results = fields.List(fields.Nested(ScanResultOut), metadata={"description": "One per scan, in order."})
+    results = ScanResults(fields.Nested(ScanResultOut), metadata={"description": "One per scan, in order."})
     recorded = fields.Integer()
     duplicate = fields.Integer()
     rejected = fields.Integer()

@@ -12,28 +12,27 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, String, Uuid, select
-from sqlalchemy.orm import load_only, raiseload
+from sqlalchemy import ColumnElement, String, select
+from sqlalchemy.orm import defaultload, load_only, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
-from app.access import scope
-from app.accounts.models import User
+from app.access import Actor, scope
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.notifications.services import enqueue_for_events
-from app.orgs.models import Office
+from app.orgs.models import Agency, Office
 from app.scans.checks import coordinates_problem, future_problem
 from app.scans.schemas import InvalidScan
 from app.shipments import lifecycle, s10
 from app.shipments.models import Shipment, TrackingEvent
-from app.sql import insert_new, one_of, update_rows
+from app.sql import insert_new, one_of, one_of_uuids, update_rows
 from app.tracking import answers
-from app.tracking import services as tracking
 from app.vocabulary import UPU_CODES, Event
 
 # What a scan batch reads of its shipments (app.notifications reads the phones, dossier and due date).
@@ -49,9 +48,11 @@ NOT_SCANNED = {
 }
 
 Result = dict[str, Any]
+# A batch scans each item several times (five, in a courier's day): its number is checked once.
+_valid_number = lru_cache(maxsize=4096)(s10.is_valid)
 
 
-def ingest(actor: User, items: list[dict[str, Any] | InvalidScan]) -> list[Result]:
+def ingest(actor: Actor, items: list[dict[str, Any] | InvalidScan]) -> list[Result]:
     """One result per item, in order: recorded, duplicate or rejected with {code, detail}."""
     now = clock.now()
     results: list[Result | None] = [None] * len(items)
@@ -104,7 +105,7 @@ def _sort_out(items: list[dict[str, Any] | InvalidScan], results: list[Result | 
     return pending, repeats
 
 
-def _match(actor: User, pending: list[tuple[int, dict[str, Any]]], results: list[Result | None]
+def _match(actor: Actor, pending: list[tuple[int, dict[str, Any]]], results: list[Result | None]
            ) -> tuple[dict[int, list[tuple[int, dict[str, Any]]]], dict[int, Shipment]]:
     """Lock the batch's shipments, answer replays, and group the new scans by shipment."""
     offices = _offices({s["office_code"] for _, s in pending if s["office_code"]})
@@ -144,7 +145,7 @@ def _place(by_shipment: dict[int, list[tuple[int, dict[str, Any]]]],
     return placed
 
 
-def scan_scope(user: User) -> ColumnElement[bool]:
+def scan_scope(user: Actor) -> ColumnElement[bool]:
     """Couriers and clerks scan their office's items and those assigned to them; supervisors any."""
     return scope(user, Shipment)
 
@@ -154,7 +155,7 @@ def _precheck(scan: dict[str, Any], now: datetime, skew: int) -> tuple[str, str]
     if scan["event"] in NOT_SCANNED:
         return NOT_SCANNED[scan["event"]]
     number = scan["tracking_number"].strip().upper()
-    if not s10.is_valid(number):
+    if not _valid_number(number):
         return "invalid_tracking_number", f"{scan['tracking_number']!r} is not a valid S10 tracking number."
     scan["tracking_number"] = number
     problem = future_problem(scan["occurred_at"], now, skew)
@@ -184,16 +185,17 @@ def _office_names(ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(select(Office.id, Office.name).where(Office.id.in_(ids))).tuples().all())
 
 
-def _lock(actor: User, numbers: set[str]) -> dict[str, Shipment]:
+def _lock(actor: Actor, numbers: set[str]) -> dict[str, Shipment]:
     if not numbers:
         return {}
     stmt = (select(Shipment)
             .where(one_of(Shipment.tracking_number, numbers, String()), scan_scope(actor))
             # Only the columns placing, statuses and notifications read (any other raises, so
-            # a new need shows in the tests); agency and office stay joined for the messages.
+            # a new need shows in the tests); agency and office stay joined for the messages (the
+            # agency's own office is not read).
             .options(load_only(*LOADED, raiseload=True), raiseload(Shipment.courier),
                      raiseload(Shipment.sender_unit), raiseload(Shipment.recipient_unit),
-                     raiseload(Shipment.items))
+                     raiseload(Shipment.items), defaultload(Shipment.agency).raiseload(Agency.office))
             .order_by(Shipment.id)
             .with_for_update(of=Shipment)
             .execution_options(populate_existing=True))
@@ -207,7 +209,7 @@ def _seen(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, datetime]]:
         select(TrackingEvent.scan_id, Shipment.tracking_number,
                TrackingEvent.event, TrackingEvent.occurred_at)
         .join(Shipment, Shipment.id == TrackingEvent.shipment_id)
-        .where(one_of(TrackingEvent.scan_id, ids, Uuid())))
+        .where(one_of_uuids(TrackingEvent.scan_id, ids)))
     return {scan_id: (number, event, at) for scan_id, number, event, at in rows}
 
 
@@ -218,7 +220,7 @@ def _replayed(scan: dict[str, Any], stored: tuple[str, str, datetime]) -> Result
                      "This scan id was recorded already for a different scan.")
 
 
-def _row(actor: User, scan: dict[str, Any], shipment: Shipment, now: datetime) -> dict[str, Any]:
+def _row(actor: Actor, scan: dict[str, Any], shipment: Shipment, now: datetime) -> dict[str, Any]:
     return {"shipment_id": shipment.id, "event": scan["event"], "upu_code": UPU_CODES[scan["event"]],
             "occurred_at": scan["occurred_at"], "recorded_at": now,
             # Where it happened: as scanned, else the scanner's office, else the item's.
@@ -243,7 +245,7 @@ def _recompute(recorded: list[tuple[Shipment, Any]], timelines: dict[int, list[l
         set_committed_value(touched[shipment_id], "updated_at", now)
     # Each timeline is whole and its row locked: the public answers are rendered from them.
     names = _office_names({step.office_id for t in touched for step in timelines[t] if step.office_id})
-    answers.store(tracking.render_loaded(((s, timelines[t]) for t, s in touched.items()), names))
+    answers.store_loaded(((s, timelines[t]) for t, s in touched.items()), names)
     enqueue_for_events(recorded)
 
 

@@ -1,6 +1,8 @@
 """The staff API's two reads of the registry, built for speed (SPEC §11: detail p50 ≤ 2 ms, lists
-≤ 10 ms at 10 M shipments): Core rows of exactly the columns the answer shows, three statements for
-one shipment and one for a page, and answers built as plain dicts.
+≤ 10 ms at 10 M shipments): rows of exactly the columns the answer shows, and answers built as
+plain dicts. A page is one statement. A shipment is one statement on PostgreSQL, its items and
+events gathered into arrays beside its row and run by the driver outside any transaction
+(app.driver); elsewhere three statements through the session.
 
 The answers are ShipmentOut and ShipmentSummaryOut (app.shipments.schemas), which stay what the
 OpenAPI document declares and what the web pages and other answers dump: the dicts here are
@@ -10,15 +12,19 @@ every other read.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
-from functools import lru_cache
+from collections import namedtuple
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from marshmallow import Schema, fields
+from sqlalchemy import ColumnElement, Select, bindparam, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
 from sqlalchemy.orm import aliased
 
-from app.access import as_seen_by, scope
+from app import driver
+from app.access import Actor, as_seen_by, scope
 from app.accounts.models import Role, User
 from app.errors import NotFound
 from app.extensions import db
@@ -27,10 +33,10 @@ from app.geo.models import Commune
 from app.orgs.models import Agency, Office
 from app.shipments.models import Shipment, ShipmentItem, TrackingEvent
 
-_FEE = FeeOut()
 _SENDER_UNIT = aliased(Commune, name="sender_unit")
 _RECIPIENT_UNIT = aliased(Commune, name="recipient_unit")
 _COURIER = aliased(User, name="courier")
+_EVENT_OFFICE = aliased(Office, name="event_office")
 
 # A summary row: what ShipmentSummaryOut shows, and the id its keyset cursor is made of.
 SUMMARY_COLUMNS = (Shipment.id, Shipment.tracking_number, Shipment.service, Shipment.status,
@@ -65,16 +71,24 @@ def summaries(where: ColumnElement[bool]) -> Select[Any]:
             .where(where))
 
 
-def shipment_answer(actor: User, number: str) -> dict[str, Any]:
+def shipment_answer(actor: Actor, number: str) -> dict[str, Any]:
     """ShipmentOut's dump of the shipment `number` as `actor` may see it; 404 when they may not."""
     reader = _Reader(actor.id, actor.role, actor.office_id, actor.agency_id,
                      None if actor.agency is None else _Agency(actor.agency.active))
-    row = db.session.execute(_detail_statement(reader), {"number": number}).first()
-    if row is None:
+    whole = _whole_statement(reader)
+    found = driver.rows(whole.sql, {**whole.params, "number": number})
+    if found is None:
+        row = db.session.execute(_detail_statement(reader), {"number": number}).first()
+        if row is None:
+            raise NotFound(f"No shipment {number}.", code="shipment_not_found")
+        items = db.session.execute(_ITEMS, {"shipment_id": row.id}).tuples().all()
+        events = db.session.execute(_EVENTS, {"shipment_id": row.id}).tuples().all()
+        return detail(as_seen_by(actor, row), items, events)
+    if not found:
         raise NotFound(f"No shipment {number}.", code="shipment_not_found")
-    items = db.session.execute(_ITEMS, {"shipment_id": row.id}).all()
-    events = db.session.execute(_EVENTS, {"shipment_id": row.id}).all()
-    return detail(as_seen_by(actor, row), items, events)
+    shown = whole.row(*found[0])
+    return detail(as_seen_by(actor, shown), zip(*(shown[k] or () for k in whole.items), strict=True),
+                  zip(*(shown[k] or () for k in whole.events), strict=True))
 
 
 class _Agency(NamedTuple):
@@ -82,7 +96,7 @@ class _Agency(NamedTuple):
 
 
 class _Reader(NamedTuple):
-    """All of a user that app.access.scope reads: readers alike in it see alike."""
+    """All of an actor that app.access.scope reads: readers alike in it see alike."""
 
     id: int
     role: Role
@@ -102,11 +116,49 @@ def _detail_statement(reader: _Reader) -> Select[Any]:
             .join(_SENDER_UNIT, _SENDER_UNIT.code == Shipment.sender_unit_code)
             .join(_RECIPIENT_UNIT, _RECIPIENT_UNIT.code == Shipment.recipient_unit_code)
             .where(Shipment.tracking_number == bindparam("number"),
-                   scope(reader, Shipment)))  # type: ignore[arg-type]  # reads what User has
+                   scope(reader, Shipment)))
 
 
-def detail(s: Any, items: Sequence[Any], events: Sequence[Any]) -> dict[str, Any]:
-    """ShipmentOut's dump of a detail row (masked or not), its items and its events."""
+class _Whole(NamedTuple):
+    """The one-statement detail on PostgreSQL: its text and the reader's bound values, the row
+    type its columns make, and which of them are the items' and the events' arrays (in the
+    order `detail` reads an item's and an event's fields)."""
+
+    sql: str
+    params: dict[str, Any]
+    row: type
+    items: tuple[int, ...]
+    events: tuple[int, ...]
+
+
+@lru_cache(maxsize=1024)
+def _whole_statement(reader: _Reader) -> _Whole:
+    """The detail statement with the items and events beside the row, as arrays in their order."""
+    items = (select(*(array_agg(aggregate_order_by(c, ShipmentItem.position)).label(f"item_{c.key}")
+                      for c in (ShipmentItem.name, ShipmentItem.original, ShipmentItem.count)))
+             .where(ShipmentItem.shipment_id == Shipment.id).lateral("items"))
+    in_order = (TrackingEvent.occurred_at, TrackingEvent.id)
+    event_columns = [c if c.key != "office_code" else _EVENT_OFFICE.code for c in _EVENT_COLUMNS]
+    events = (select(*(array_agg(aggregate_order_by(c, *in_order)).label(f"event_{k}")
+                       for k, c in enumerate(event_columns)))
+              .select_from(TrackingEvent)
+              .outerjoin(_EVENT_OFFICE, _EVENT_OFFICE.id == TrackingEvent.office_id)
+              .where(TrackingEvent.shipment_id == Shipment.id).lateral("events"))
+    statement = (_detail_statement(reader).add_columns(*items.c, *events.c)
+                 .join(items, true()).join(events, true()))
+    compiled = statement.compile(dialect=driver.DIALECT)
+    names = [str(c.key) for c in statement.selected_columns]
+    first_item = len(_DETAIL_COLUMNS)
+    first_event = first_item + len(items.c)
+    return _Whole(str(compiled), {k: v for k, v in compiled.params.items() if k != "number"},
+                  namedtuple("DetailRow", names, rename=True),
+                  tuple(range(first_item, first_event)),
+                  tuple(range(first_event, first_event + len(events.c))))
+
+
+def detail(s: Any, items: Iterable[tuple[Any, ...]], events: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
+    """ShipmentOut's dump of a detail row (masked or not), its items (name, original, count) and
+    its events (in _EVENT_COLUMNS' order)."""
     return {
         "tracking_number": _text(s.tracking_number),
         "service": _value(s.service),
@@ -123,21 +175,22 @@ def detail(s: Any, items: Sequence[Any], events: Sequence[Any]) -> dict[str, Any
                                           s.recipient_unit_name, s.recipient_unit_province_code),
                       "id_type": _text(s.recipient_id_type), "id_last4": _text(s.recipient_id_last4)},
         "weight_g": _int(s.weight_g),
-        "items": [{"name": _text(i.name), "original": _bool(i.original), "count": _int(i.count)}
-                  for i in items],
+        "items": [{"name": _text(name), "original": _bool(original), "count": _int(count)}
+                  for name, original, count in items],
         "beneficiary": None if s.beneficiary_category is None else {
             "category": _text(s.beneficiary_category), "certificate": _text(s.beneficiary_certificate)},
         "collect_fee_vnd": _int(s.collect_fee_vnd),
         "accepted_on": _day(s.accepted_on),
         "due_date": _day(s.due_date),
-        "fee": None if s.fee is None else _FEE.dump(s.fee),
+        "fee": None if s.fee is None else _fee(s.fee),
         "created_at": _moment(s.created_at),
         "updated_at": _moment(s.updated_at),
-        "events": [{"event": _text(e.event), "upu_code": _text(e.upu_code),
-                    "occurred_at": _moment(e.occurred_at), "recorded_at": _moment(e.recorded_at),
-                    "office_code": _text(e.office_code), "reason": _text(e.reason),
-                    "note": _text(e.note), "device_time": _moment(e.device_time),
-                    "clock_offset_ms": _int(e.clock_offset_ms)} for e in events],
+        "events": [{"event": _text(event), "upu_code": _text(upu_code),
+                    "occurred_at": _moment(occurred_at), "recorded_at": _moment(recorded_at),
+                    "office_code": _text(office_code), "reason": _text(reason), "note": _text(note),
+                    "device_time": _moment(device_time), "clock_offset_ms": _int(clock_offset_ms)}
+                   for (event, upu_code, occurred_at, recorded_at, office_code, reason, note, device_time,
+                        clock_offset_ms) in events],
     }
 
 
@@ -148,6 +201,42 @@ def summary(s: Any) -> dict[str, Any]:
             "agency_code": _text(s.agency_code), "office_code": _text(s.office_code),
             "recipient_name": _text(s.recipient_name), "due_date": _day(s.due_date),
             "created_at": _moment(s.created_at)}
+
+
+Dump = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _stored_dump(schema: Schema) -> Dump:
+    """`schema`'s dump of a dict stored as its dump (JSON: text, numbers, None, lists of such
+    dicts), without marshmallow's per-field machinery: its fields in its order, absent keys left
+    out, numbers cast as its Integer and Float fields cast them."""
+    steps: list[tuple[str, str, Callable[[Any], Any]]] = []
+    for name, field in schema.fields.items():
+        cast: Callable[[Any], Any]
+        if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+            cast = partial(_each, _stored_dump(field.inner.schema))
+        elif isinstance(field, fields.Integer):
+            cast = int
+        elif isinstance(field, fields.Float):
+            cast = float
+        elif isinstance(field, fields.String):
+            cast = str
+        else:
+            raise TypeError(f"{type(schema).__name__}.{name}: no stored form for {type(field).__name__}")
+        steps.append((field.data_key or name, field.attribute or name, cast))
+
+    def dump(stored: dict[str, Any]) -> dict[str, Any]:
+        return {key: None if (value := stored[name]) is None else cast(value)
+                for key, name, cast in steps if name in stored}
+
+    return dump
+
+
+def _each(dump: Dump, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dump(v) for v in values]
+
+
+_fee = _stored_dump(FeeOut())
 
 
 def _address(line: str | None, code: str, name: str, province_code: str) -> dict[str, Any]:
@@ -170,7 +259,8 @@ def _bool(value: Any) -> bool | None:
 
 
 def _value(member: Any) -> Any:
-    return None if member is None else member.value
+    """An enum member's value; the driver reads the stored value itself (app.db stores values)."""
+    return member if member is None or isinstance(member, str) else member.value
 
 
 def _day(value: date | None) -> str | None:
@@ -178,4 +268,5 @@ def _day(value: date | None) -> str | None:
 
 
 def _moment(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    """In UTC, as app.db.UTCDateTime reads it (the driver reads the server's time zone)."""
+    return None if value is None else value.astimezone(UTC).isoformat()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask.views import MethodView
 
-from app.accounts.auth import current_token, current_user
+from app.accounts.auth import current_caller, current_user
 from app.accounts.models import Role, TokenKind
 from app.api import ApiBlueprint
 from app.replica import reads_from_replica_when
@@ -17,7 +17,8 @@ CREATORS = (Role.clerk, Role.supervisor, Role.agency)
 
 def _agency_caller() -> bool:
     """Agencies' lists (officers and their systems' API keys) may be read on a replica."""
-    return current_user().role is Role.agency or current_token().kind is TokenKind.api_key
+    caller = current_caller()
+    return caller.role is Role.agency or caller.token_kind is TokenKind.api_key
 
 
 @blp.route("")
@@ -34,7 +35,7 @@ class Shipments(MethodView):
     @reads_from_replica_when(_agency_caller)
     def get(self, args: dict):
         """Search the shipments the caller may see, newest first, with a keyset cursor."""
-        page = services.search(current_user(), args)
+        page = services.search(current_caller(), args)
         # The dump of schemas.ShipmentPage, made directly (app.shipments.reads).
         return jsonify({"items": [reads.summary(s) for s in page.items], "next_cursor": page.next_cursor})
 
@@ -47,7 +48,7 @@ class Shipment(MethodView):
         or ID digits."""
         number = services.normalise_tracking_number(tracking_number)
         # The dump of schemas.ShipmentOut, made directly (app.shipments.reads).
-        return jsonify(reads.shipment_answer(current_user(), number))
+        return jsonify(reads.shipment_answer(current_caller(), number))
 
 
 @blp.route("/<tracking_number>/cancel")

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
-from app.access import agency_for, as_seen_by, scope
+from app.access import Actor, agency_for, as_seen_by, scope
 from app.accounts.models import Role, User
 from app.audit.services import record as audit
 from app.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
@@ -199,7 +199,7 @@ def normalise_tracking_number(value: str) -> str:
     return number
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
+def visible_to(user: Actor) -> ColumnElement[bool]:
     """Role scoping (SPEC §2): what each role may see of the registry."""
     return scope(user, Shipment)
 
@@ -219,7 +219,7 @@ def read(actor: User, tracking_number: str) -> Reading:
     return Reading(actor, get_visible(actor, tracking_number))
 
 
-def search(actor: User, args: dict[str, Any]) -> Page:
+def search(actor: Actor, args: dict[str, Any]) -> Page:
     """A page of summary rows (app.shipments.reads: what ShipmentSummaryOut shows), newest first."""
     stmt = reads.summaries(visible_to(actor))
     if args.get("status"):

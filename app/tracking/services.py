@@ -14,15 +14,14 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Engine, Row, bindparam, select
-from sqlalchemy.exc import DBAPIError
 
+from app import driver
 from app.clock import PROVINCE_TZ
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Office
 from app.privacy import mask_name
 from app.shipments import s10
-from app.shipments.lifecycle import Step
 from app.shipments.models import Shipment, TrackingEvent
 from app.sql import one_of
 from app.tracking.models import PublicAnswer
@@ -82,26 +81,15 @@ def render(shipment_ids: Iterable[int]) -> list[dict[str, Any]]:
             for rows in [list(group)]]
 
 
-def render_loaded(shipments: Iterable[tuple[Shipment, Sequence[Step]]],
-                  office_names: dict[int, str]) -> list[dict[str, Any]]:
-    """render() for shipments whose row and whole timeline the caller holds (a scan batch,
-    under its row locks): the same bytes, without reading them back."""
-    return [{"tracking_number": shipment.tracking_number, "shipment_id": shipment.id, "version": VERSION,
-             "body": encode(_view(shipment, [(step.event, step.occurred_at, step.reason,
-                                              office_names.get(step.office_id) if step.office_id else None)
-                                             for step in sorted(timeline, key=lambda step: step.key)]))}
-            for shipment, timeline in shipments]
-
-
 def view_of(rows: Sequence[Row[Any]]) -> dict[str, Any]:
     """The shape of TrackingOut from one shipment's rows."""
-    return _view(rows[0], [(row.event, row.occurred_at, row.reason, row.name)
+    return view(rows[0], [(row.event, row.occurred_at, row.reason, row.name)
                            for row in rows if row.event is not None])
 
 
-def _view(shipment: Any, events: list[tuple[str, datetime, str | None, str | None]]) -> dict[str, Any]:
+def view(shipment: Any, events: list[tuple[str, datetime, str | None, str | None]]) -> dict[str, Any]:
     """The answer from the shipment's public columns and its (event, when, reason, office name)
-    in time order (written out: this path is hot)."""
+    in time order (a scan batch writes the same bytes out itself: app.tracking.answers)."""
     return {
         "tracking_number": shipment.tracking_number,
         "service": shipment.service.value,
@@ -132,32 +120,14 @@ def _valid(tracking_number: str) -> str:
 
 
 def _stored(number: str) -> bytes | None:
-    """The stored answer's bytes. On PostgreSQL's primary the driver reads them itself: a pooled
-    connection in autocommit, one prepared statement, no transaction to open or end — a third of
-    the CPU of the same read through a SQLAlchemy Connection (measured in process), on the
-    hottest public path. Elsewhere (SQLite, the replica's session, tests' one connection) the
-    session reads them."""
-    bind = db.session.get_bind()
-    if not (isinstance(bind, Engine) and bind.dialect.name == "postgresql"):
-        rows = db.session.execute(_STORED, {"number": number}).all()
-        return rows[0].body if rows else None
-    driver_error = bind.dialect.loaded_dbapi.Error
-    try:
-        pooled = bind.raw_connection()  # pinged first when it sat idle (app.extensions)
-    except driver_error as exc:  # the server is out of reach: 503, as through SQLAlchemy
-        raise DBAPIError.instance(_STORED_SQL, None, exc, driver_error) from exc
-    try:
-        driver = pooled.driver_connection
-        assert driver is not None
-        driver.autocommit = True
-        row = driver.execute(_STORED_SQL, (number, VERSION), prepare=True).fetchone()
-        driver.autocommit = False
-    except driver_error as exc:
-        pooled.invalidate(exc)  # a connection that failed mid-read is not handed out again
-        raise DBAPIError.instance(_STORED_SQL, None, exc, driver_error) from exc
-    finally:
-        pooled.close()
-    return bytes(row[0]) if row else None
+    """The stored answer's bytes: on PostgreSQL one prepared statement the driver runs outside
+    any transaction (app.driver) — a third of the CPU of the same read through SQLAlchemy, on the
+    hottest public path; elsewhere through the session."""
+    found = driver.rows(_STORED_SQL, (number, VERSION))
+    if found is None:
+        body = db.session.scalar(_STORED, {"number": number})
+        return None if body is None else bytes(body)
+    return bytes(found[0][0]) if found else None
 
 
 def _read(stmt: Any, number: str) -> Sequence[Row[Any]]:

@@ -174,12 +174,14 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(url: str, workers: int, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """gunicorn serving wsgi:app on 127.0.0.1; yields its base URL and stops it afterwards."""
+    """gunicorn serving wsgi:app on 127.0.0.1 with `make run`'s settings (app.gunicorn_conf);
+    yields its base URL and stops it afterwards."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "HCC_ENV": "development", **SECRETS, **(extra_env or {})}
     proc = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning", "wsgi:app"], cwd=REPO, env=env)
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "-c", "python:app.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning", "wsgi:app"],
+        cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -85,3 +85,31 @@ def test_the_list_items_are_the_schemas_dump(app, as_user, kinds, username):
         query["cursor"] = body["next_cursor"]
     mine = [i for i in items if any(f'"{tn}"' in i for tn in kinds)]
     assert mine and mine == _summaries(app, username, kinds)
+
+
+@pytest.mark.postgres
+def test_on_the_primary_the_detail_is_read_outside_any_transaction(app, committed_run, shipment_body):
+    """On PostgreSQL's engine the token check and the detail are each one statement the driver
+    runs in autocommit (app.driver): no transaction begins, and the answer is still the schema's
+    dump, for a reader who sees everything and one who reads it masked."""
+    from sqlalchemy import event
+
+    agency, agency_auth = committed_run.client("agency")
+    body = shipment_body(dossier=committed_run.dossier("driver-read"))
+    tn = agency.post(SHIPMENTS, json=body, headers=agency_auth).get_json()["tracking_number"]
+    readers = {username: committed_run.client(username) for username in ("supervisor", "admin")}
+    begun: list[object] = []
+
+    def began(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(db.engine, "begin", began)
+    try:
+        answers = {username: reader.get(f"{SHIPMENTS}/{tn}", headers=auth)
+                   for username, (reader, auth) in readers.items()}
+    finally:
+        event.remove(db.engine, "begin", began)
+    assert begun == []
+    for username, resp in answers.items():
+        assert resp.status_code == 200, resp.get_json()
+        assert resp.get_data(as_text=True).strip() == _reference(app, username, tn)
