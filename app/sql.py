@@ -54,10 +54,10 @@ def insert_new(table: Table, rows: list[dict[str, Any]], unique: str, returning:
     if on_postgresql():
         stmt = text(f"{_insert_json(table, names)} ON CONFLICT ({unique}) DO NOTHING "
                     f"RETURNING {', '.join(returning)}").columns(*(table.c[n] for n in returning))
-        return list(db.session.execute(stmt, {"rows": _json_rows(rows)}))
+        return list(db.session.execute(stmt, {"rows": _json_rows(rows)}).all())  # one fetch, not one a row
     insert = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c[unique]])
               .returning(*(table.c[n] for n in returning)))
-    return list(db.session.execute(insert, rows))
+    return list(db.session.execute(insert, rows).all())
 
 
 def insert_rows(table: Table, rows: list[dict[str, Any]]) -> None:

@@ -648,19 +648,24 @@ def pct(times: list[float], p: int) -> float:
     return statistics.quantiles(times, n=100, method="inclusive")[p - 1]
 
 
+def _p50s(column: dict[str, Any], label: str) -> list[float]:
+    """The p50 of `label` in each of the column's runs, in order of size."""
+    return sorted(pct(rows[label][1], 50) for rows in column["runs"])
+
+
 def print_table(sizes: list[int], columns: list[dict[str, Any]]) -> None:
     heads = [f"{n:,}" for n in sizes]
     labels = list(columns[0]["rows"])
     width = max(len(x) for x in labels) + 2
     print("\np50 / p95 in ms, in process (Flask test client); the machine's load shows in them;"
           "\nwith --runs, medians of the runs' p50 and p95, and the p50s' min–max in brackets")
-    cell_width = 34 if len(columns[0]["runs"]) > 1 else 18
+    cell_width = 40 if len(columns[0]["runs"]) > 1 else 20
     print("what".ljust(width) + "".join(h.rjust(cell_width) for h in heads) + "   target (p50)")
     for label in labels:
         kind = columns[0]["rows"][label][0]
         cells = []
         for column in columns:
-            p50s = sorted(pct(rows[label][1], 50) for rows in column["runs"])
+            p50s = _p50s(column, label)
             p95s = sorted(pct(rows[label][1], 95) for rows in column["runs"])
             cell = f"{statistics.median(p50s):.2f} / {statistics.median(p95s):.2f}"
             if len(p50s) > 1:
@@ -673,8 +678,8 @@ def print_table(sizes: list[int], columns: list[dict[str, Any]]) -> None:
     for n, column in zip(sizes, columns, strict=True):
         print(f"{n:,} shipments: {column['spread']}")
     if len(sizes) > 1:
-        first, last = columns[0]["rows"], columns[-1]["rows"]
-        growth = {label: statistics.median(last[label][1]) / statistics.median(first[label][1])
+        first, last = columns[0], columns[-1]
+        growth = {label: statistics.median(_p50s(last, label)) / statistics.median(_p50s(first, label))
                   for label in labels}
         print(f"growth of p50 from {sizes[0]:,} to {sizes[-1]:,}: "
               + ", ".join(f"{label} ×{g:.1f}" for label, g in growth.items()))
