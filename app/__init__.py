@@ -192,6 +192,8 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def _commit_once(response: Response) -> Response:
         # One commit per request, at the edge; everything before only flushed.
+        if not db.in_use():
+            return response
         if response.status_code >= 400:
             rollback_quietly()
             return response

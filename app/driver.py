@@ -40,7 +40,7 @@ def rows(sql: str, params: Params) -> list[tuple[Any, ...]] | None:
 
     A connection that fails mid-read is dropped from the pool, never handed out again, and the
     failure raised as SQLAlchemy raises it (app.errors answers 503 for an unreachable server)."""
-    bind = db.session.get_bind()
+    bind = db.bind()
     if bind.dialect.name != "postgresql":
         return None
     if isinstance(bind, Connection):

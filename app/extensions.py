@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 from limits.storage import Storage, storage_from_string
-from sqlalchemy import Engine, create_engine, event, exc, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app.docs.openapi import ProblemApi
@@ -53,6 +53,18 @@ class Database:
     def sessions(self) -> sessionmaker[Session]:
         """The factory of every session, for session event listeners."""
         return self._sessionmaker
+
+    def bind(self) -> Engine | Connection:
+        """What `session` reads with, without making a Session to ask: this app context's own
+        session's bind when it has one (app.replica's, inside its reads), else new sessions'."""
+        if self._scoped.registry.has():
+            return self._scoped().get_bind()
+        return self._sessionmaker.kw["bind"]
+
+    def in_use(self) -> bool:
+        """Whether this app context made its Session yet (a request read only by the driver,
+        app.driver, has none to commit)."""
+        return self._scoped.registry.has()
 
     def current(self) -> Session:
         """This app context's Session itself, for what the `session` proxy does not pass on."""
