@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from app import driver
 from app.access import Actor, as_seen_by, scope
 from app.accounts.models import Role, User
+from app.accounts.services import AgencyStanding
 from app.errors import NotFound
 from app.extensions import db
 from app.fees.schemas import FeeOut
@@ -74,10 +75,10 @@ def summaries(where: ColumnElement[bool]) -> Select[Any]:
 def shipment_answer(actor: Actor, number: str) -> dict[str, Any]:
     """ShipmentOut's dump of the shipment `number` as `actor` may see it; 404 when they may not."""
     reader = _Reader(actor.id, actor.role, actor.office_id, actor.agency_id,
-                     None if actor.agency is None else _Agency(actor.agency.active))
+                     None if actor.agency is None else AgencyStanding(actor.agency.active))
     whole = _whole_statement(reader)
     found = driver.rows(whole.sql, {**whole.params, "number": number})
-    if found is None:
+    if found is None:  # not PostgreSQL: three statements through the session
         row = db.session.execute(_detail_statement(reader), {"number": number}).first()
         if row is None:
             raise NotFound(f"No shipment {number}.", code="shipment_not_found")
@@ -91,10 +92,6 @@ def shipment_answer(actor: Actor, number: str) -> dict[str, Any]:
                   zip(*(shown[k] or () for k in whole.events), strict=True))
 
 
-class _Agency(NamedTuple):
-    active: bool
-
-
 class _Reader(NamedTuple):
     """All of an actor that app.access.scope reads: readers alike in it see alike."""
 
@@ -102,7 +99,7 @@ class _Reader(NamedTuple):
     role: Role
     office_id: int | None
     agency_id: int | None
-    agency: _Agency | None
+    agency: AgencyStanding | None
 
 
 @lru_cache(maxsize=1024)
