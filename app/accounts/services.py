@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,8 @@ MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 USERNAME_RULE = "2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
 # One-time passwords are read aloud or copied by hand: no 0/O, 1/l/I.
+# How fresh an API key's or session's "last used" is kept: one write a minute at most per token.
+USE_NOTED_EVERY = timedelta(minutes=1)
 ONE_TIME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
@@ -290,7 +292,7 @@ class Caller(NamedTuple):
 # in SQL, run by the driver on PostgreSQL (app.driver), so no ORM object is made for a read.
 _CALLER = (
     select(User.id, User.role, User.office_id, User.agency_id, Agency.active, ApiToken.id,
-           ApiToken.kind, User.must_change_password)
+           ApiToken.kind, User.must_change_password, ApiToken.last_used_at)
     .select_from(ApiToken).join(User, User.id == ApiToken.user_id)
     .outerjoin(Agency, Agency.id == User.agency_id)
     .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
@@ -302,14 +304,45 @@ def caller_for(secret: str) -> Caller | None:
     """Who holds a live bearer secret (not revoked, not expired, its user active). Read from the
     database on every request, so a revocation or deactivation counts at once."""
     params = {"token_hash": hash_secret(secret), "now": clock.now()}
-    found = driver.rows(_CALLER_SQL, params)
-    row = db.session.execute(_CALLER, params).first() if found is None else (found[0] if found else None)
+    row = _caller_row(params)
     if row is None:
         return None
-    user_id, role, office_id, agency_id, agency_active, token_id, kind, must_change = row
+    user_id, role, office_id, agency_id, agency_active, token_id, kind, must_change, last_used = row
+    if last_used is None or params["now"] - last_used >= USE_NOTED_EVERY:
+        _note_use(token_id, params["now"])
     return Caller(user_id, Role(role), office_id, agency_id,
                   None if agency_active is None else AgencyStanding(agency_active),
                   token_id, TokenKind(kind), must_change)
+
+
+def _caller_row(params: dict[str, Any]) -> Any:
+    found = driver.rows(_CALLER_SQL, params)
+    if found is not None:
+        return found[0] if found else None
+    # SQLite: read apart from the request's transaction, which has not begun yet; begun here it
+    # would hold SQLite's one write lock (a write request begins IMMEDIATE) against _note_use.
+    bind = db.bind()
+    if isinstance(bind, Connection):
+        return bind.execute(_CALLER, params).first()
+    with bind.connect() as own:
+        return own.execute(_CALLER, params).first()
+
+
+def _note_use(token_id: int, now: datetime) -> None:
+    """Note when a token was last used (the agency's integrations page shows it), at most once a
+    USE_NOTED_EVERY: a read stays a read on all other requests. The note is its own short
+    transaction on the primary, whatever the request then does or however it ends: it records
+    that the token was used, not that the request succeeded."""
+    statement = (update(ApiToken)
+                 .where(ApiToken.id == token_id,
+                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_NOTED_EVERY))
+                 .values(last_used_at=now))
+    bind = db.bind()
+    if isinstance(bind, Connection):  # the tests' outer transaction: what it holds is all there is
+        bind.execute(statement)
+        return
+    with bind.begin() as own:
+        own.execute(statement)
 
 
 def token_for(secret: str) -> ApiToken | None:

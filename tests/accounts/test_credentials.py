@@ -207,6 +207,29 @@ def test_agency_api_key_lifecycle(as_user, client, problem):
     assert revoked["revoked_at"] is not None
 
 
+def test_an_api_keys_last_use_is_noted_at_most_once_a_minute(client, as_user, clock):
+    agency = as_user("agency")
+    created = agency.post("/api/v1/api-keys", json={"name": "sync"}).get_json()
+
+    def last_used():
+        items = agency.get("/api/v1/api-keys").get_json()["items"]
+        noted = next(i for i in items if i["id"] == created["id"])["last_used_at"]
+        return None if noted is None else datetime.fromisoformat(noted)
+
+    assert last_used() is None
+    assert client.get("/api/v1/auth/me", headers=bearer(created["key"])).status_code == 200
+    assert last_used() == clock.now()
+    first = clock.now()
+    clock.advance(seconds=59)
+    assert client.get("/api/v1/auth/me", headers=bearer(created["key"])).status_code == 200
+    assert last_used() == first
+    clock.advance(seconds=1)
+    # A refused request still used the key: the note is not the request's to roll back.
+    refused = client.get("/api/v1/users", headers=bearer(created["key"]))
+    assert refused.status_code == 403
+    assert last_used() == clock.now()
+
+
 def test_api_key_does_not_expire(client, as_user, clock):
     key = as_user("agency").post("/api/v1/api-keys", json={"name": "sync"}).get_json()["key"]
     clock.advance(days=400)

@@ -90,7 +90,8 @@ def test_the_list_items_are_the_schemas_dump(app, as_user, kinds, username):
 @pytest.mark.postgres
 def test_on_the_primary_the_detail_is_read_outside_any_transaction(app, committed_run, shipment_body):
     """On PostgreSQL's engine the token check and the detail are each one statement the driver
-    runs in autocommit (app.driver): no transaction begins, and the answer is still the schema's
+    runs in autocommit (app.driver): no transaction begins (but the minutely note of a token's
+    use, made before), and the answer is still the schema's
     dump, for a reader who sees everything and one who reads it masked."""
     from sqlalchemy import event
 
@@ -98,6 +99,8 @@ def test_on_the_primary_the_detail_is_read_outside_any_transaction(app, committe
     body = shipment_body(dossier=committed_run.dossier("driver-read"))
     tn = agency.post(SHIPMENTS, json=body, headers=agency_auth).get_json()["tracking_number"]
     readers = {username: committed_run.client(username) for username in ("supervisor", "admin")}
+    for reader, auth in readers.values():  # a token's first use is noted (once a minute at most)
+        assert reader.get("/api/v1/auth/me", headers=auth).status_code == 200
     begun: list[object] = []
 
     def began(conn: object) -> None:

@@ -334,6 +334,7 @@ def test_a_webhook_secret_and_an_api_key_are_shown_once_and_the_key_is_revoked(
     assert key not in page.content()
     row = page.locator("table.api-keys tbody tr").filter(has_text=name)
     expect(row).to_contain_text("Đang dùng")
+    expect(row.locator('td[data-label="Dùng lần cuối"]')).to_have_text(re.compile(r"20\d\d"))
     row.get_by_role("button", name=f"Thu hồi khóa {name}").click()
     expect(page.locator("table.api-keys tbody tr").filter(has_text=name)).to_contain_text("Đã thu hồi")
     assert api("get", "/api/v1/auth/me", token=key).status_code == 401
