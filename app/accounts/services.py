@@ -303,13 +303,13 @@ _CALLER_SQL = driver.sql_of(_CALLER)
 def caller_for(secret: str) -> Caller | None:
     """Who holds a live bearer secret (not revoked, not expired, its user active). Read from the
     database on every request, so a revocation or deactivation counts at once."""
-    params = {"token_hash": hash_secret(secret), "now": clock.now()}
-    row = _caller_row(params)
+    now = clock.now()
+    row = _caller_row({"token_hash": hash_secret(secret), "now": now})
     if row is None:
         return None
     user_id, role, office_id, agency_id, agency_active, token_id, kind, must_change, last_used = row
-    if last_used is None or params["now"] - last_used >= USE_NOTED_EVERY:
-        _note_use(token_id, params["now"])
+    if last_used is None or now - last_used >= USE_NOTED_EVERY:
+        _note_use(token_id, now)
     return Caller(user_id, Role(role), office_id, agency_id,
                   None if agency_active is None else AgencyStanding(agency_active),
                   token_id, TokenKind(kind), must_change)
