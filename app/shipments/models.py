@@ -145,7 +145,11 @@ class TrackingEvent(Base):
     __tablename__ = "tracking_events"
     __table_args__ = (
         UniqueConstraint("scan_id", name="uq_tracking_events_scan_id"),
-        Index("ix_tracking_events_shipment_time", "shipment_id", "occurred_at", "id"),
+        # A shipment's events in order, with what the staff detail shows of them: read from the
+        # index alone (migration 0012).
+        Index("ix_tracking_events_shipment_timeline", "shipment_id", "occurred_at", "id",
+              postgresql_include=["event", "upu_code", "recorded_at", "office_id", "reason", "note",
+                                  "device_time", "clock_offset_ms"]),
         # A day's money-changing events, for the daily reconciliation; an item's delivery, for
         # the service-standard report (migration 0008).
         Index("ix_tracking_events_collecting_time", "occurred_at",
