@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -30,9 +31,9 @@ API_KEY_PREFIX = "hcck_"
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 USERNAME_RULE = "2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
-# One-time passwords are read aloud or copied by hand: no 0/O, 1/l/I.
-# How fresh an API key's or session's "last used" is kept: one write a minute at most per token.
+# How fresh a token's "last used" is kept: one write a minute at most per token.
 USE_NOTED_EVERY = timedelta(minutes=1)
+# One-time passwords are read aloud or copied by hand: no 0/O, 1/l/I.
 ONE_TIME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
@@ -321,11 +322,8 @@ def _caller_row(params: dict[str, Any]) -> Any:
         return found[0] if found else None
     # SQLite: read apart from the request's transaction, which has not begun yet; begun here it
     # would hold SQLite's one write lock (a write request begins IMMEDIATE) against _note_use.
-    bind = db.bind()
-    if isinstance(bind, Connection):
-        return bind.execute(_CALLER, params).first()
-    with bind.connect() as own:
-        return own.execute(_CALLER, params).first()
+    with _apart() as connection:
+        return connection.execute(_CALLER, params).first()
 
 
 def _note_use(token_id: int, now: datetime) -> None:
@@ -333,16 +331,24 @@ def _note_use(token_id: int, now: datetime) -> None:
     USE_NOTED_EVERY: a read stays a read on all other requests. The note is its own short
     transaction on the primary, whatever the request then does or however it ends: it records
     that the token was used, not that the request succeeded."""
-    statement = (update(ApiToken)
-                 .where(ApiToken.id == token_id,
-                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_NOTED_EVERY))
-                 .values(last_used_at=now))
+    with _apart(write=True) as connection:
+        connection.execute(update(ApiToken)
+                           .where(ApiToken.id == token_id,
+                                  or_(ApiToken.last_used_at.is_(None),
+                                      ApiToken.last_used_at <= now - USE_NOTED_EVERY))
+                           .values(last_used_at=now))
+
+
+@contextmanager
+def _apart(*, write: bool = False) -> Iterator[Connection]:
+    """A connection of its own, outside the request's transaction (a transaction of its own when
+    `write`); in the tests' outer transaction, that one: what it holds is all there is."""
     bind = db.bind()
-    if isinstance(bind, Connection):  # the tests' outer transaction: what it holds is all there is
-        bind.execute(statement)
+    if isinstance(bind, Connection):
+        yield bind
         return
-    with bind.begin() as own:
-        own.execute(statement)
+    with bind.begin() if write else bind.connect() as own:
+        yield own
 
 
 def token_for(secret: str) -> ApiToken | None:
